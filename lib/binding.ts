@@ -1,0 +1,98 @@
+/**
+ * The typed surface of the native module, and its loader. Nothing else in lib/ touches the
+ * addon untyped. node-gyp-build finds `build/Release/simd_conv2d.node` (a local build) or
+ * `prebuilds/<platform>-<arch>/…` (a shipped binary), from lib/ (tests) and dist/ alike.
+ */
+import * as path from 'node:path';
+
+/** Opaque handle to weights packed for the active kernel (repacked whenever weights change). */
+export interface NativePackedWeights {
+  readonly __brand: 'NativePackedWeights';
+}
+
+export interface NativeWeightDims {
+  kh: number;
+  kw: number;
+  cinPerGroup: number;
+  filters: number;
+  groups: number;
+}
+
+/** The plain parameter struct the driver receives; kernel sizes come from the packed weights. */
+export interface NativeConvParams {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  channelsFirst: boolean;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padding: 'valid' | 'same';
+  /** A name the native epilogue fuses (see `Activation.fused`), else 'linear'. */
+  activation: string;
+  alpha?: number;
+}
+
+export interface NativePlan {
+  outH: number;
+  outW: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+}
+
+export interface NativeInfo {
+  /** The instruction set the kernels run with, e.g. 'scalar'. */
+  isa: string;
+  availableIsas: string[];
+  openmp: boolean;
+  numThreads: number;
+  napiVersion: number;
+  version: string;
+}
+
+export interface NativeBinding {
+  packWeights(kernel: Float32Array, bias: Float32Array | null, dims: NativeWeightDims): NativePackedWeights;
+  conv2d(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: NativeConvParams): void;
+  conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: NativeConvParams): Promise<void>;
+  plan(params: NativeConvParams & { filters: number; kh: number; kw: number }): NativePlan;
+  info(): NativeInfo;
+  setNumThreads(n: number): void;
+}
+
+const NAPI_VERSION_BUILT = 9;
+
+function loadError(cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const napi = process.versions.napi ?? 'unknown';
+  return new Error(
+    [
+      `simd-conv2d: could not load the native module for ${process.platform}-${process.arch} ` +
+        `(Node.js ${process.version}, Node-API ${napi}; this package needs Node-API >= ${NAPI_VERSION_BUILT}).`,
+      `Cause: ${reason.split('\n')[0]}`,
+      'Possible fixes:',
+      '  - Reinstall so a prebuilt binary or a local build is present: npm install simd-conv2d',
+      '  - Build from source (needs python3, make and a C++17 compiler): npm install simd-conv2d --build-from-source',
+      '  - In a clone of the repository: npm install && npm run build',
+      `  - Use Node.js >= 20 (Node-API ${NAPI_VERSION_BUILT}); you run ${process.version}.`,
+    ].join('\n'),
+  );
+}
+
+let cached: NativeBinding | null = null;
+
+/** The native module, loaded on first use; throws one clear error when no binary loads. */
+export function native(): NativeBinding {
+  if (cached) return cached;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => unknown;
+    cached = load(path.join(__dirname, '..')) as NativeBinding;
+  } catch (err) {
+    throw loadError(err);
+  }
+  return cached;
+}

@@ -1,0 +1,15 @@
+/** simd-conv2d: the Keras Conv2D layer for Node.js over a native SIMD kernel. */
+export { Conv2D, Convolution2D } from './conv2d';
+export { conv2d, conv2dAsync, type Conv2DOptions } from './functional';
+export { Tensor, tensor, zeros, sizeOf, type TensorLike } from './tensor';
+export { ValueError, NotImplementedError } from './errors';
+export type {
+  Conv2DArgs, DataFormat, PaddingMode, IntOrPair, ActivationIdentifier, InitializerIdentifier,
+  RegularizerIdentifier, ConstraintIdentifier,
+} from './args';
+export type { Conv2DConfig } from './config';
+export * as activations from './activations';
+export * as initializers from './initializers';
+export * as regularizers from './regularizers';
+export * as constraints from './constraints';
+export { info, getIsa, setNumThreads, getNumThreads } from './runtime';

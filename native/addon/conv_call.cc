@@ -1,0 +1,134 @@
+#include "addon/conv_call.h"
+
+#include <exception>
+#include <new>
+#include <string>
+
+#include "addon/js_values.h"
+#include "addon/packed_weights_object.h"
+#include "conv/conv2d.h"
+
+namespace simd_conv2d_addon {
+namespace {
+
+using simd_conv2d::ConvParams;
+using simd_conv2d::ConvPlan;
+
+std::string str(std::int64_t v) { return std::to_string(v); }
+
+std::string shape_text(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+  return "[" + str(a) + ", " + str(b) + ", " + str(c) + ", " + str(d) + "]";
+}
+
+void check_length(Napi::Env env, const char* fn, const char* what, std::int64_t expected,
+                  const std::string& shape, std::int64_t received) {
+  if (expected == received) return;
+  throw_range_error(env, std::string(fn) + ": " + what + ": expected " + str(expected) +
+                             " elements for shape " + shape + ", received " + str(received));
+}
+
+}  // namespace
+
+void parse_conv_params(const Napi::Value& value, const char* fn, ConvParams* p) {
+  Napi::Object o = expect_object(value, fn, "params");
+  p->batch = expect_safe_integer(o.Get("batch"), fn, "params.batch", 0);
+  p->height = expect_safe_integer(o.Get("height"), fn, "params.height", 1);
+  p->width = expect_safe_integer(o.Get("width"), fn, "params.width", 1);
+  p->channels = expect_safe_integer(o.Get("channels"), fn, "params.channels", 1);
+  p->channels_first = expect_bool(o.Get("channelsFirst"), fn, "params.channelsFirst");
+  p->stride_h = expect_safe_integer(o.Get("strideH"), fn, "params.strideH", 1);
+  p->stride_w = expect_safe_integer(o.Get("strideW"), fn, "params.strideW", 1);
+  p->dilation_h = expect_safe_integer(o.Get("dilationH"), fn, "params.dilationH", 1);
+  p->dilation_w = expect_safe_integer(o.Get("dilationW"), fn, "params.dilationW", 1);
+
+  const std::string padding = expect_string(o.Get("padding"), fn, "params.padding");
+  if (padding == "valid") {
+    p->padding = simd_conv2d::Padding::kValid;
+  } else if (padding == "same") {
+    p->padding = simd_conv2d::Padding::kSame;
+  } else {
+    throw_type_error(o.Env(), std::string(fn) + ": params.padding must be 'valid' or 'same', received '" +
+                                  padding + "'");
+  }
+
+  const std::string activation = expect_string(o.Get("activation"), fn, "params.activation");
+  if (!simd_conv2d::parse_activation(activation, &p->activation)) {
+    throw_type_error(o.Env(), std::string(fn) + ": params.activation must be one of " +
+                                  simd_conv2d::activation_name_list() + "; received '" +
+                                  activation + "'");
+  }
+  const Napi::Value alpha = o.Get("alpha");
+  p->alpha = alpha.IsUndefined() ? simd_conv2d::default_activation_alpha(p->activation)
+                                 : expect_finite_number(alpha, fn, "params.alpha");
+}
+
+ConvPlan plan_or_throw(Napi::Env env, const ConvParams& params, const char* fn) {
+  ConvPlan plan;
+  std::string error;
+  if (!simd_conv2d::plan_conv2d(params, &plan, &error)) {
+    throw_range_error(env, std::string(fn) + ": " + error);
+  }
+  return plan;
+}
+
+ConvBaton parse_conv_call(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  ConvBaton baton;
+  baton.weights = PackedWeightsObject::unwrap(info[0], fn, "packed");
+  expect_float32_array(info[1], fn, "input");
+  expect_float32_array(info[2], fn, "output");
+
+  ConvParams p;
+  parse_conv_params(info[3], fn, &p);
+  const simd_conv2d::WeightDims& d = baton.weights->dims;
+  p.kernel_h = d.kernel_h;
+  p.kernel_w = d.kernel_w;
+  p.groups = d.groups;
+  p.filters = d.filters;
+  if (p.channels != d.cin_per_group * d.groups) {  // both <= 2^30
+    throw_range_error(env, std::string(fn) + ": params.channels (" + str(p.channels) +
+                               ") must equal cinPerGroup x groups of the packed weights (" +
+                               str(d.cin_per_group) + " x " + str(d.groups) + " = " +
+                               str(d.cin_per_group * d.groups) + ")");
+  }
+  baton.plan = plan_or_throw(env, p, fn);
+  const ConvPlan& plan = baton.plan;
+
+  // Buffers last: the params getters above may have run user code.
+  const Float32View input = float32_view(info[1]);
+  const Float32View output = float32_view(info[2]);
+  const std::string in_shape = p.channels_first
+                                   ? shape_text(p.batch, p.channels, p.height, p.width)
+                                   : shape_text(p.batch, p.height, p.width, p.channels);
+  const std::string out_shape = p.channels_first
+                                    ? shape_text(p.batch, p.filters, plan.out_h, plan.out_w)
+                                    : shape_text(p.batch, plan.out_h, plan.out_w, p.filters);
+  check_length(env, fn, "input", plan.input_elements, in_shape, input.length);
+  check_length(env, fn, "output", plan.output_elements, out_shape, output.length);
+  if (simd_conv2d::float_ranges_overlap(input.data, input.length, output.data, output.length)) {
+    throw_range_error(env, std::string(fn) + ": output must not share memory with input");
+  }
+  baton.input = input.data;
+  baton.input_length = input.length;
+  baton.output = output.data;
+  baton.output_length = output.length;
+  return baton;
+}
+
+bool run_conv_baton(const ConvBaton& baton, const char* fn, std::string* error) {
+  std::string message;
+  try {
+    if (simd_conv2d::conv2d_forward(baton.plan, *baton.weights, baton.input, baton.input_length,
+                                    baton.output, baton.output_length, &message)) {
+      return true;
+    }
+  } catch (const std::bad_alloc&) {
+    message = "out of memory for the convolution's scratch buffers";
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  *error = std::string(fn) + ": " + message;
+  return false;
+}
+
+}  // namespace simd_conv2d_addon

@@ -1,0 +1,81 @@
+// Module entry: registers the exports and the small info/thread functions.
+#include <exception>
+#include <string>
+
+#include <napi.h>
+
+#include "addon/addon_data.h"
+#include "addon/exports.h"
+#include "addon/js_values.h"
+#include "addon/packed_weights_object.h"
+#include "cpu/dispatch.h"
+#include "parallel/parallel_for.h"
+
+#ifndef SIMD_CONV2D_VERSION
+#define SIMD_CONV2D_VERSION "0.0.0-unknown"
+#endif
+
+namespace simd_conv2d_addon {
+namespace {
+
+// Ample for any machine; bounds what a typo can ask OpenMP for.
+constexpr std::int64_t kMaxThreads = 1024;
+
+Napi::Value info_fn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("isa", simd_conv2d::active_isa());
+  const auto isas = simd_conv2d::available_isas();
+  Napi::Array list = Napi::Array::New(env, isas.size());
+  for (size_t i = 0; i < isas.size(); ++i) list.Set(static_cast<uint32_t>(i), isas[i]);
+  out.Set("availableIsas", list);
+  out.Set("openmp", Napi::Boolean::New(env, simd_conv2d::parallel_uses_openmp()));
+  out.Set("numThreads", Napi::Number::New(env, simd_conv2d::get_num_threads()));
+  out.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  out.Set("version", SIMD_CONV2D_VERSION);
+  return out;
+}
+
+Napi::Value set_num_threads_fn(const Napi::CallbackInfo& info) {
+  const std::int64_t n = expect_safe_integer(info[0], "setNumThreads", "n", 1);
+  if (n > kMaxThreads) {
+    throw_range_error(info.Env(), "setNumThreads: n must be at most " +
+                                      std::to_string(kMaxThreads) + ", received " +
+                                      std::to_string(n));
+  }
+  simd_conv2d::set_num_threads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  // Resolve the kernel table now, so a bad SIMD_CONV2D_ISA fails require()
+  // with its message instead of surfacing on some later call.
+  try {
+    simd_conv2d::active_kernel_table();
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+
+  auto* data = new AddonData();
+  data->packed_weights_class = Napi::Persistent(PackedWeightsObject::define_class(env));
+  env.SetInstanceData<AddonData>(data);
+
+  exports.Set("packWeights", Napi::Function::New(env, pack_weights, "packWeights"));
+  exports.Set("conv2d", Napi::Function::New(env, conv2d_sync, "conv2d"));
+  exports.Set("conv2dAsync", Napi::Function::New(env, conv2d_async, "conv2dAsync"));
+  exports.Set("plan", Napi::Function::New(env, plan_conv, "plan"));
+  exports.Set("info", Napi::Function::New(env, info_fn, "info"));
+  exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads_fn, "setNumThreads"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace simd_conv2d_addon
+
+// The macro pastes the function name into an identifier, so it needs an
+// unqualified name.
+static Napi::Object InitSimdConv2d(Napi::Env env, Napi::Object exports) {
+  return simd_conv2d_addon::init(env, exports);
+}
+
+NODE_API_MODULE(simd_conv2d, InitSimdConv2d)

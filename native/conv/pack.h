@@ -1,0 +1,63 @@
+// Packs Keras HWIO weights (+ bias) once into the layout the microkernels
+// stream through:
+//
+//   [group][ceil(Fg/NR) blocks][NR bias][kh][kw][Cg][NR]
+//
+// Each block holds everything one MR x NR tile needs, in exactly the order
+// the kernel consumes it (bias first, then tap-major, channel, NR lanes), so
+// the kernel reads it front to back. Output channels past Fg in the last block
+// are zero (weights and bias), which keeps the kernel free of column tails in
+// its inner loop. NR comes from the kernel table the weights are packed for,
+// and the table is stored with them so a run always uses a matching kernel.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "conv/aligned_buffer.h"
+#include "kernels/kernel_table.h"
+
+namespace simd_conv2d {
+
+struct WeightDims {
+  std::int64_t kernel_h = 0;
+  std::int64_t kernel_w = 0;
+  std::int64_t cin_per_group = 0;
+  std::int64_t filters = 0;  // all groups together
+  std::int64_t groups = 1;
+};
+
+struct PackedWeights {
+  WeightDims dims;
+  const KernelTable* kernels = nullptr;
+  bool has_bias = false;
+  std::int64_t nr = 0;
+  std::int64_t taps = 0;               // kh * kw
+  std::int64_t filters_per_group = 0;  // Fg
+  std::int64_t blocks_per_group = 0;   // ceil(Fg / NR)
+  std::int64_t block_stride = 0;       // floats per block: NR + taps * Cg * NR
+  AlignedFloats data;
+
+  const float* block(std::int64_t group, std::int64_t block_index) const {
+    return data.data() + (group * blocks_per_group + block_index) * block_stride;
+  }
+};
+
+// kernel: kh*kw*Cg*filters floats in Keras order (kh, kw, Cg, filters).
+// bias: `filters` floats, or nullptr for no bias (zeros are packed).
+// Returns nullptr with *error on invalid dims or lengths. Throws
+// std::bad_alloc if the packed copy cannot be allocated.
+std::shared_ptr<const PackedWeights> pack_conv2d_weights(const KernelTable& kernels,
+                                                         const WeightDims& dims,
+                                                         const float* kernel,
+                                                         std::int64_t kernel_length,
+                                                         const float* bias,
+                                                         std::int64_t bias_length,
+                                                         std::string* error);
+
+// Packed size in floats for these dims and NR, or -1 if they are invalid or
+// the size exceeds ConvLimits::kMaxElements. Sets *error when -1.
+std::int64_t packed_weights_size(const WeightDims& dims, std::int64_t nr, std::string* error);
+
+}  // namespace simd_conv2d

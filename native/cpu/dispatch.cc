@@ -1,0 +1,91 @@
+#include "cpu/dispatch.h"
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string_view>
+
+#include "cpu/cpu_features.h"
+#include "kernels/registry.h"
+
+namespace simd_conv2d {
+namespace {
+
+constexpr std::string_view kKnownIsas[] = {"scalar", "avx2", "avx512", "neon"};
+
+std::string joined_available() {
+  std::string out;
+  for (const std::string& isa : available_isas()) {
+    if (!out.empty()) out += ", ";
+    out += isa;
+  }
+  return out;
+}
+
+struct Selection {
+  const KernelTable* table = nullptr;
+  std::string error;
+};
+
+const Selection& process_selection() {
+  static const Selection selection = [] {
+    Selection s;
+    s.table = select_kernel_table(std::getenv(kIsaEnvVar), &s.error);
+    return s;
+  }();
+  return selection;
+}
+
+}  // namespace
+
+const KernelTable* select_kernel_table(const char* isa_override, std::string* error) {
+  std::size_t count = 0;
+  const KernelTable* const* tables = compiled_kernel_tables(&count);
+
+  if (isa_override == nullptr || *isa_override == '\0') {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (cpu_supports_isa(tables[i]->isa)) return tables[i];
+    }
+    *error = "simd-conv2d: no compiled-in kernel table runs on this CPU";
+    return nullptr;
+  }
+
+  const std::string_view wanted(isa_override);
+  const std::string prefix = std::string("simd-conv2d: ") + kIsaEnvVar + "=" + isa_override + ": ";
+  bool known = false;
+  for (std::string_view isa : kKnownIsas) known = known || isa == wanted;
+  if (!known) {
+    *error = prefix + "unknown ISA; expected one of scalar, avx2, avx512, neon (available here: " +
+             joined_available() + ")";
+    return nullptr;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (wanted != tables[i]->isa) continue;
+    if (cpu_supports_isa(wanted)) return tables[i];
+    *error = prefix + "this CPU does not support that ISA (available here: " +
+             joined_available() + ")";
+    return nullptr;
+  }
+  *error = prefix + "that ISA is not compiled into this build (available here: " +
+           joined_available() + ")";
+  return nullptr;
+}
+
+const KernelTable& active_kernel_table() {
+  const Selection& s = process_selection();
+  if (s.table == nullptr) throw std::runtime_error(s.error);
+  return *s.table;
+}
+
+const char* active_isa() { return active_kernel_table().isa; }
+
+std::vector<std::string> available_isas() {
+  std::size_t count = 0;
+  const KernelTable* const* tables = compiled_kernel_tables(&count);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (cpu_supports_isa(tables[i]->isa)) out.emplace_back(tables[i]->isa);
+  }
+  return out;
+}
+
+}  // namespace simd_conv2d

@@ -1,0 +1,86 @@
+#include "parallel/parallel_for.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace simd_conv2d {
+namespace {
+
+// Kept here rather than via omp_set_num_threads(): that call only changes the
+// calling thread's setting, and async work runs on libuv pool threads.
+std::atomic<int> g_requested_threads{0};
+
+#ifdef _OPENMP
+int default_threads() {
+  static const int n = std::max(1, omp_get_max_threads());
+  return n;
+}
+#endif
+
+}  // namespace
+
+void set_num_threads(int n) { g_requested_threads.store(std::max(1, n)); }
+
+int get_num_threads() {
+#ifdef _OPENMP
+  const int requested = g_requested_threads.load();
+  return requested > 0 ? requested : default_threads();
+#else
+  return 1;
+#endif
+}
+
+bool parallel_uses_openmp() {
+#ifdef _OPENMP
+  return true;
+#else
+  return false;
+#endif
+}
+
+void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std::int64_t)>& fn,
+                  std::int64_t grain) {
+  if (count <= 0) return;
+  const std::int64_t worth = count / std::max<std::int64_t>(grain, 1);
+  const std::int64_t threads = std::min<std::int64_t>(get_num_threads(), worth);
+  if (threads <= 1) {
+    fn(0, count);
+    return;
+  }
+#ifdef _OPENMP
+  // A few ranges per thread, handed out dynamically: on a shared 2-core box a
+  // thread slowed by another process should not hold the others up.
+  const std::int64_t chunks = std::min<std::int64_t>(count, threads * 4);
+  const std::int64_t base = count / chunks;
+  const std::int64_t extra = count % chunks;
+  std::atomic<bool> failed{false};
+  std::exception_ptr first_error;
+  std::mutex error_mutex;
+
+#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(dynamic, 1)
+  for (std::int64_t i = 0; i < chunks; ++i) {
+    if (failed.load(std::memory_order_relaxed)) continue;
+    const std::int64_t begin = i * base + std::min(i, extra);
+    const std::int64_t end = begin + base + (i < extra ? 1 : 0);
+    // An exception must not leave an OpenMP region; carry it out instead.
+    try {
+      fn(begin, end);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+      failed.store(true, std::memory_order_relaxed);
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+#else
+  fn(0, count);
+#endif
+}
+
+}  // namespace simd_conv2d

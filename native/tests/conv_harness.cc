@@ -1,0 +1,66 @@
+#include "tests/conv_harness.h"
+
+#include "conv/conv2d.h"
+#include "conv/pack.h"
+#include "conv/plan.h"
+#include "cpu/dispatch.h"
+
+namespace sc2d_test {
+
+using namespace simd_conv2d;
+
+const char* const kAllActivations[] = {
+    "linear",       "relu",      "relu6",    "leaky_relu", "elu",         "selu",
+    "sigmoid",      "tanh",      "silu",     "gelu",       "hard_sigmoid", "hard_silu",
+    "softplus",     "softsign",  "exponential", "mish",    "log_sigmoid",
+};
+const int kAllActivationCount = sizeof(kAllActivations) / sizeof(kAllActivations[0]);
+
+DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
+                     const std::vector<float>& kernel, const std::vector<float>& bias,
+                     const std::string& activation, double alpha) {
+  DriverRun run;
+  ConvParams p;
+  p.batch = s.batch;
+  p.height = s.height;
+  p.width = s.width;
+  p.channels = s.channels;
+  p.channels_first = s.channels_first;
+  p.kernel_h = s.kh;
+  p.kernel_w = s.kw;
+  p.stride_h = s.stride_h;
+  p.stride_w = s.stride_w;
+  p.dilation_h = s.dilation_h;
+  p.dilation_w = s.dilation_w;
+  p.padding = s.same ? Padding::kSame : Padding::kValid;
+  p.groups = s.groups;
+  p.filters = s.filters;
+  if (!parse_activation(activation, &p.activation)) {
+    run.error = "unknown activation " + activation;
+    return run;
+  }
+  p.alpha = alpha < 0 ? default_activation_alpha(p.activation) : alpha;
+
+  ConvPlan plan;
+  if (!plan_conv2d(p, &plan, &run.error)) return run;
+  WeightDims dims{s.kh, s.kw, s.channels / s.groups, s.filters, s.groups};
+  auto packed = pack_conv2d_weights(active_kernel_table(), dims, kernel.data(),
+                                    static_cast<std::int64_t>(kernel.size()),
+                                    bias.empty() ? nullptr : bias.data(),
+                                    static_cast<std::int64_t>(bias.size()), &run.error);
+  if (!packed) return run;
+  // Guard zones on both sides catch stores outside the output.
+  constexpr size_t kGuard = 67;
+  constexpr float kSentinel = -12345.678f;
+  const size_t n = static_cast<size_t>(plan.output_elements);
+  std::vector<float> buffer(n + 2 * kGuard, kSentinel);
+  run.ok = conv2d_forward(plan, *packed, input.data(), static_cast<std::int64_t>(input.size()),
+                          buffer.data() + kGuard, plan.output_elements, &run.error);
+  for (size_t i = 0; i < kGuard; ++i) {
+    run.guards_intact = run.guards_intact && buffer[i] == kSentinel && buffer[kGuard + n + i] == kSentinel;
+  }
+  run.output.assign(buffer.begin() + kGuard, buffer.begin() + kGuard + n);
+  return run;
+}
+
+}  // namespace sc2d_test

@@ -1,0 +1,258 @@
+// Driver against the independent float64 reference.
+//
+// Tolerance per output (direct summation, any fixed order; conv-design §6):
+//
+//   |y - ref| <= 4 * sqrt(K) * u * S + 4 * u * |ref|
+//
+// with u = 2^-24 (float32 unit roundoff), K = kh*kw*Cin_per_group (+1 with a
+// bias) the reduction length and S = sum |w*x| + |b| for that output. The
+// sqrt(K) term is the statistical size of the accumulated rounding, with a
+// factor ~20 above what direct summation shows in practice; the |ref| term
+// covers the final rounding. After an activation f the bound becomes
+// slope(f) * (conv bound) + 4u|f(ref)| (+ the smallest normal float, for
+// results that underflow).
+//
+// Independently of the tolerance, the fused output must be bit-identical to
+// applying the epilogue to the linear output, since both accumulate in the
+// same order.
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "kernels/activation.h"
+#include "kernels/epilogue_f64.h"
+#include "parallel/parallel_for.h"
+#include "tests/check.h"
+#include "tests/conv_harness.h"
+
+namespace sc2d_test {
+namespace {
+
+using simd_conv2d::Activation;
+using simd_conv2d::Epilogue;
+
+constexpr double kU = 1.0 / 16777216.0;  // 2^-24
+
+std::string describe(const RefShape& s, bool bias, const std::string& act) {
+  std::ostringstream o;
+  o << "N" << s.batch << " H" << s.height << " W" << s.width << " C" << s.channels
+    << (s.channels_first ? " NCHW" : " NHWC") << " k" << s.kh << "x" << s.kw << " s" << s.stride_h
+    << "," << s.stride_w << " d" << s.dilation_h << "," << s.dilation_w
+    << (s.same ? " same" : " valid") << " G" << s.groups << " F" << s.filters
+    << (bias ? " bias" : " nobias") << " " << act;
+  return o.str();
+}
+
+struct Data {
+  std::vector<float> input, kernel, bias;
+};
+
+Data random_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  Data d;
+  const std::int64_t cg = s.channels / s.groups;
+  const float scale = 2.0f / std::sqrt(static_cast<float>(s.kh * s.kw * cg));
+  d.input.resize(static_cast<size_t>(s.batch * s.height * s.width * s.channels));
+  d.kernel.resize(static_cast<size_t>(s.kh * s.kw * cg * s.filters));
+  for (float& v : d.input) v = unit(rng);
+  for (float& v : d.kernel) v = unit(rng) * scale;
+  if (with_bias) {
+    d.bias.resize(static_cast<size_t>(s.filters));
+    for (float& v : d.bias) v = unit(rng);
+  }
+  return d;
+}
+
+void check_case(const RefShape& s, const Data& d, const std::string& act, double alpha) {
+  const std::string what = describe(s, !d.bias.empty(), act);
+  const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
+  const DriverRun lin = run_driver(s, d.input, d.kernel, d.bias, "linear", -1);
+  CHECK_MSG(lin.ok, what << ": " << lin.error);
+  if (!lin.ok) return;
+  CHECK_MSG(lin.guards_intact, what << ": wrote outside the output");
+  CHECK_MSG(lin.output.size() == ref.value.size(), what << ": output size");
+  if (lin.output.size() != ref.value.size()) return;
+
+  const double k = static_cast<double>(s.kh * s.kw * (s.channels / s.groups)) +
+                   (d.bias.empty() ? 0.0 : 1.0);
+  int bad = 0;
+  for (size_t i = 0; i < ref.value.size(); ++i) {
+    const double tol = 4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
+    const double err = std::fabs(static_cast<double>(lin.output[i]) - ref.value[i]);
+    if (!(err <= tol) && bad++ < 3) {
+      CHECK_MSG(err <= tol, what << " linear: output " << i << " got " << lin.output[i]
+                                 << " ref " << ref.value[i] << " err " << err << " tol " << tol);
+    }
+  }
+  if (act == "linear") return;
+
+  const DriverRun fused = run_driver(s, d.input, d.kernel, d.bias, act, alpha);
+  CHECK_MSG(fused.ok, what << ": " << fused.error);
+  if (!fused.ok) return;
+  CHECK_MSG(fused.guards_intact, what << ": wrote outside the output");
+  Epilogue ep;
+  CHECK(simd_conv2d::parse_activation(act, &ep.activation));
+  ep.alpha = alpha < 0 ? simd_conv2d::default_activation_alpha(ep.activation) : alpha;
+  for (size_t i = 0; i < ref.value.size(); ++i) {
+    const float expect_bits = simd_conv2d::activate_f64(lin.output[i], ep);
+    if (std::memcmp(&expect_bits, &fused.output[i], sizeof(float)) != 0 && bad++ < 3) {
+      CHECK_MSG(false, what << ": fused epilogue " << fused.output[i]
+                            << " differs from epilogue(linear) " << expect_bits << " at " << i);
+    }
+    const double conv_tol =
+        4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
+    const double fref = static_cast<double>(ref_activation(act, ref.value[i], ep.alpha));
+    const double tol = ref_activation_slope(act, ref.value[i], conv_tol, ep.alpha) * conv_tol +
+                       4.0 * kU * std::fabs(fref) + FLT_MIN;
+    const double err = std::fabs(static_cast<double>(fused.output[i]) - fref);
+    if (!(err <= tol) && bad++ < 3) {
+      CHECK_MSG(err <= tol, what << ": output " << i << " got " << fused.output[i] << " ref "
+                                 << fref << " (pre " << ref.value[i] << ") err " << err
+                                 << " tol " << tol);
+    }
+  }
+}
+
+RefShape random_shape(std::mt19937_64& rng) {
+  auto pick = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  RefShape s{};
+  s.batch = pick(1, 3);
+  s.channels_first = pick(0, 1) == 1;
+  s.kh = pick(1, 4);
+  s.kw = pick(1, 4);
+  s.stride_h = pick(1, 3);
+  s.stride_w = pick(1, 3);
+  s.dilation_h = pick(1, 3);
+  s.dilation_w = pick(1, 3);
+  s.same = pick(0, 1) == 1;
+  if (pick(0, 3) == 3) {  // depthwise, channel multiplier 1..3
+    s.groups = pick(1, 6);
+    s.channels = s.groups;
+    s.filters = s.groups * pick(1, 3);
+  } else {  // 1, 2 or 3 groups; Fg on both sides of NR
+    s.groups = pick(1, 3);
+    s.channels = s.groups * pick(1, 5);
+    s.filters = s.groups * pick(1, 11);
+  }
+  const std::int64_t eff_h = (s.kh - 1) * s.dilation_h + 1;
+  const std::int64_t eff_w = (s.kw - 1) * s.dilation_w + 1;
+  s.height = pick(1, 9);
+  s.width = pick(1, 9);
+  if (!s.same) {
+    s.height = std::max(s.height, eff_h + pick(0, 3));
+    s.width = std::max(s.width, eff_w + pick(0, 3));
+  }
+  return s;
+}
+
+TEST_CASE(random_shapes_every_activation) {
+  std::mt19937_64 rng(20240611);
+  for (int i = 0; i < 3400; ++i) {
+    const RefShape s = random_shape(rng);
+    const bool bias = (i % 3) != 0;
+    const Data d = random_data(s, bias, rng);
+    const std::string act = kAllActivations[i % kAllActivationCount];
+    // Exercise non-default slopes / alphas as well as the defaults.
+    const double alpha = (i / kAllActivationCount) % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);
+    check_case(s, d, act, alpha);
+  }
+}
+
+TEST_CASE(fixed_edge_shapes) {
+  std::mt19937_64 rng(7);
+  const RefShape shapes[] = {
+      // N  H   W   C  CF    kh kw sh sw dh dw same G   F
+      {2, 8, 8, 4, false, 3, 3, 1, 1, 1, 1, true, 1, 8},     // M multiple of MR, F == NR
+      {1, 6, 7, 64, false, 3, 3, 1, 1, 1, 1, true, 1, 16},   // long reduction (K = 576)
+      {1, 6, 7, 64, true, 3, 3, 2, 2, 1, 1, true, 1, 17},    // NCHW, stride 2, F tail
+      {3, 5, 4, 6, true, 1, 1, 2, 3, 1, 1, false, 1, 9},     // 1x1, strides skip pixels
+      {1, 2, 3, 3, false, 5, 4, 1, 1, 1, 1, true, 1, 4},     // kernel larger than the image
+      {2, 9, 9, 8, false, 3, 3, 1, 1, 1, 1, true, 8, 8},     // depthwise
+      {2, 9, 9, 8, true, 3, 3, 2, 2, 1, 1, true, 8, 24},     // depthwise x3, NCHW
+      {1, 11, 10, 6, false, 3, 2, 2, 1, 2, 3, true, 3, 12},  // dilation + stride + groups
+      {1, 7, 7, 3, false, 4, 4, 2, 2, 1, 1, true, 1, 5},     // odd "same" total (pad 1/2)
+      {2, 1, 1, 5, false, 1, 1, 1, 1, 1, 1, false, 1, 33},   // 1 pixel per image
+      {1, 13, 1, 2, true, 3, 1, 1, 1, 2, 1, true, 2, 2},     // width 1
+  };
+  for (const RefShape& s : shapes) {
+    for (bool bias : {false, true}) {
+      const Data d = random_data(s, bias, rng);
+      check_case(s, d, bias ? "relu" : "linear", -1);
+    }
+  }
+}
+
+// Integer data whose sums stay below 2^24 are exact in float: the driver must
+// match the reference exactly (keras nn_test.py's deterministic conv test).
+TEST_CASE(exact_integer_case) {
+  const std::int64_t strides[][2] = {{1, 1}, {2, 2}, {1, 2}};
+  for (bool same : {false, true}) {
+    for (const auto& st : strides) {
+      RefShape s{2, 10, 10, 3, false, 2, 2, st[0], st[1], 1, 1, same, 1, 2};
+      Data d;
+      for (int i = 0; i < 600; ++i) d.input.push_back(static_cast<float>(i));
+      for (int i = 0; i < 24; ++i) d.kernel.push_back(static_cast<float>(i));
+      d.bias.assign(2, 0.0f);
+      const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
+      const DriverRun run = run_driver(s, d.input, d.kernel, d.bias, "linear", -1);
+      CHECK_MSG(run.ok, run.error);
+      if (!run.ok) continue;
+      bool exact = run.output.size() == ref.value.size();
+      for (size_t i = 0; exact && i < ref.value.size(); ++i) {
+        exact = static_cast<double>(run.output[i]) == ref.value[i];
+      }
+      CHECK_MSG(exact, describe(s, true, "linear"));
+    }
+  }
+}
+
+TEST_CASE(non_finite_values_stay_local) {
+  // A NaN in one input pixel must reach only the outputs whose window covers
+  // it; padding reads must never see it.
+  RefShape s{1, 6, 6, 2, false, 3, 3, 1, 1, 1, 1, true, 1, 3};
+  std::mt19937_64 rng(3);
+  Data d = random_data(s, true, rng);
+  d.input[static_cast<size_t>((2 * 6 + 3) * 2 + 1)] = NAN;  // pixel (2,3), channel 1
+  const DriverRun run = run_driver(s, d.input, d.kernel, d.bias, "relu", -1);
+  CHECK(run.ok);
+  for (std::int64_t y = 0; y < 6; ++y)
+    for (std::int64_t x = 0; x < 6; ++x)
+      for (std::int64_t f = 0; f < 3; ++f) {
+        const bool covers = std::llabs(y - 2) <= 1 && std::llabs(x - 3) <= 1;
+        const float v = run.output[static_cast<size_t>((y * 6 + x) * 3 + f)];
+        CHECK_MSG(std::isnan(v) == covers, "y " << y << " x " << x << " f " << f << " = " << v);
+      }
+}
+
+TEST_CASE(bitwise_identical_across_thread_counts) {
+  std::mt19937_64 rng(11);
+  const RefShape shapes[] = {
+      // Large enough that every one of them is split across threads.
+      {2, 15, 13, 12, false, 3, 3, 1, 1, 1, 1, true, 1, 20},
+      {2, 33, 29, 12, true, 3, 3, 2, 1, 1, 2, true, 3, 21},
+      {2, 40, 40, 16, false, 3, 3, 1, 1, 1, 1, true, 16, 32},
+  };
+  const int saved = simd_conv2d::get_num_threads();
+  for (const RefShape& s : shapes) {
+    const Data d = random_data(s, true, rng);
+    simd_conv2d::set_num_threads(1);
+    const DriverRun one = run_driver(s, d.input, d.kernel, d.bias, "gelu", -1);
+    CHECK(one.ok);
+    for (int threads : {2, 3, 5}) {
+      simd_conv2d::set_num_threads(threads);
+      const DriverRun many = run_driver(s, d.input, d.kernel, d.bias, "gelu", -1);
+      CHECK(many.ok);
+      CHECK_MSG(many.output.size() == one.output.size() &&
+                    std::memcmp(many.output.data(), one.output.data(),
+                                one.output.size() * sizeof(float)) == 0,
+                describe(s, true, "gelu") << " differs between 1 and " << threads << " threads");
+    }
+  }
+  simd_conv2d::set_num_threads(saved);
+}
+
+}  // namespace
+}  // namespace sc2d_test

@@ -106,6 +106,50 @@ export interface NormalizedConv2DArgs {
   biasConstraint: Constraint | null;
 }
 
+/** Keras' snake_case argument names → ours. The constructor accepts either spelling. */
+export const SNAKE_TO_CAMEL: Readonly<Record<string, keyof Conv2DArgs>> = {
+  name: 'name',
+  trainable: 'trainable',
+  dtype: 'dtype',
+  filters: 'filters',
+  kernel_size: 'kernelSize',
+  strides: 'strides',
+  padding: 'padding',
+  data_format: 'dataFormat',
+  dilation_rate: 'dilationRate',
+  groups: 'groups',
+  activation: 'activation',
+  use_bias: 'useBias',
+  kernel_initializer: 'kernelInitializer',
+  bias_initializer: 'biasInitializer',
+  kernel_regularizer: 'kernelRegularizer',
+  bias_regularizer: 'biasRegularizer',
+  activity_regularizer: 'activityRegularizer',
+  kernel_constraint: 'kernelConstraint',
+  bias_constraint: 'biasConstraint',
+  autocast: 'autocast',
+  input_shape: 'inputShape',
+  batch_input_shape: 'batchInputShape',
+  batch_size: 'batchSize',
+};
+
+/** Rewrites Keras' snake_case keys to camelCase; giving both spellings of one argument is an error. */
+function camelizeKeys(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const camel = key.includes('_') ? SNAKE_TO_CAMEL[key] : undefined;
+    if (camel === undefined) {
+      out[key] = value;
+      continue;
+    }
+    if (args[camel] !== undefined && value !== undefined) {
+      throw new TypeError(`Conv2D: got both \`${camel}\` and its Keras spelling \`${key}\`; pass one of them`);
+    }
+    if (value !== undefined) out[camel] = value;
+  }
+  return out;
+}
+
 const KNOWN_KEYS = new Set([
   'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'groups', 'activation',
   'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer',
@@ -191,7 +235,7 @@ export function normalizeArgs(args: Conv2DArgs): NormalizedConv2DArgs {
   if (args === null || typeof args !== 'object') {
     throw new TypeError(`Conv2D: expected an args object such as { filters: 32, kernelSize: 3 }, received ${args === null ? 'null' : typeof args}`);
   }
-  const a = args as unknown as Record<string, unknown>;
+  const a = camelizeKeys(args as unknown as Record<string, unknown>);
   // Python checks the signature before running any of __init__.
   const missing = ['filters', 'kernelSize'].filter((k) => a[k] === undefined);
   if (missing.length > 0) {

@@ -3,7 +3,7 @@
  * (spec section 10); `configToArgs` reads that JSON, any subset of it, or the
  * `{class_name: 'Conv2D', config}` wrapper of a saved model, and rejects unknown keys as Keras does.
  */
-import type { Conv2DArgs } from './args';
+import { SNAKE_TO_CAMEL, type Conv2DArgs } from './args';
 import { ValueError, Messages } from './errors';
 import { serializeActivation } from './activations';
 import { serializeInitializer } from './initializers';
@@ -69,33 +69,6 @@ export function getConfig(layer: Conv2D): Conv2DConfig {
   return config as unknown as Conv2DConfig;
 }
 
-/** snake_case config key → camelCase constructor arg. */
-const KEY_MAP: Record<string, keyof Conv2DArgs> = {
-  name: 'name',
-  trainable: 'trainable',
-  dtype: 'dtype',
-  filters: 'filters',
-  kernel_size: 'kernelSize',
-  strides: 'strides',
-  padding: 'padding',
-  data_format: 'dataFormat',
-  dilation_rate: 'dilationRate',
-  groups: 'groups',
-  activation: 'activation',
-  use_bias: 'useBias',
-  kernel_initializer: 'kernelInitializer',
-  bias_initializer: 'biasInitializer',
-  kernel_regularizer: 'kernelRegularizer',
-  bias_regularizer: 'biasRegularizer',
-  activity_regularizer: 'activityRegularizer',
-  kernel_constraint: 'kernelConstraint',
-  bias_constraint: 'biasConstraint',
-  autocast: 'autocast',
-  input_shape: 'inputShape',
-  batch_input_shape: 'batchInputShape',
-  batch_size: 'batchSize',
-};
-
 /** Converts Keras JSON into constructor args (`Conv2D(**config)`). */
 export function configToArgs(config: Record<string, unknown>): Conv2DArgs {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -112,7 +85,7 @@ export function configToArgs(config: Record<string, unknown>): Conv2DArgs {
   const args: Record<string, unknown> = {};
   const unknown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inner)) {
-    const mapped = KEY_MAP[key];
+    const mapped = SNAKE_TO_CAMEL[key];
     if (mapped) args[mapped] = value;
     else unknown[key] = value;
   }

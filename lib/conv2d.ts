@@ -2,7 +2,7 @@
  * The Keras Conv2D layer: normalized args → build (weights) → apply / applyAsync.
  * Weights are packed for the native kernel once, when they change, never per call.
  */
-import { normalizeArgs, type Conv2DArgs, type NormalizedConv2DArgs, type DataFormat, type PaddingMode } from './args';
+import { normalizeArgs, type Conv2DArgs, type IntOrPair, type NormalizedConv2DArgs, type DataFormat, type PaddingMode } from './args';
 import { ValueError, Messages } from './errors';
 import { Tensor, sizeOf, type TensorLike } from './tensor';
 import { readPartialShape, readTensor } from './input';
@@ -45,7 +45,22 @@ export class Conv2D {
   private builtChannels: number | null = null;
   private activityLoss: number | null = null;
 
-  constructor(args: Conv2DArgs) {
+  /**
+   * `new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' })`, or positionally like Keras'
+   * `Conv2D(32, 3, activation='relu')`: `new Conv2D(32, 3, { activation: 'relu' })`.
+   * Keras' snake_case names (`kernel_size`, …) are accepted as well as camelCase.
+   */
+  constructor(args: Conv2DArgs);
+  constructor(filters: number, kernelSize: IntOrPair, args?: Omit<Conv2DArgs, 'filters' | 'kernelSize'>);
+  constructor(
+    argsOrFilters: Conv2DArgs | number,
+    kernelSize?: IntOrPair,
+    rest?: Omit<Conv2DArgs, 'filters' | 'kernelSize'>,
+  ) {
+    const args: Conv2DArgs =
+      typeof argsOrFilters === 'number'
+        ? { ...(rest ?? {}), filters: argsOrFilters, kernelSize: kernelSize as IntOrPair }
+        : argsOrFilters;
     const a = normalizeArgs(args);
     this.args = a;
     this.name = a.name;

@@ -73,11 +73,43 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+/** Nested arrays of numbers, as `Tensor.toArray()` returns them. */
+export type NestedArray = number | NestedArray[];
+
+function flattenNested(value: NestedArray): { data: Float32Array; shape: number[] } {
+  const shape: number[] = [];
+  for (let v: NestedArray = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const data = new Float32Array(sizeOf(shape));
+  let at = 0;
+  const walk = (v: NestedArray, axis: number, where: string): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`data${where}: expected a number, received ${Array.isArray(v) ? 'an array' : typeof v}`);
+      data[at++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new TypeError(`data${where}: expected an array of length ${shape[axis]} (a ragged nested array has no shape)`);
+    }
+    v.forEach((child, i) => walk(child, axis + 1, `${where}[${i}]`));
+  };
+  walk(value, 0, '');
+  return { data, shape };
+}
+
 /**
  * Makes a tensor. `data` may be a Float32Array (used as is, not copied) or any array-like of
- * numbers (copied into a new Float32Array).
+ * numbers (copied into a new Float32Array), with its `shape`; or nested arrays, whose shape is
+ * inferred when `shape` is omitted.
  */
-export function tensor(data: Float32Array | ArrayLike<number>, shape: readonly number[]): Tensor {
+export function tensor(data: Float32Array | ArrayLike<number> | NestedArray, shape?: readonly number[]): Tensor {
+  if (shape === undefined) {
+    if (data instanceof Float32Array || ArrayBuffer.isView(data)) {
+      const flat = data instanceof Float32Array ? data : Float32Array.from(data as unknown as ArrayLike<number>);
+      return new Tensor(flat, [flat.length]);
+    }
+    const { data: flat, shape: inferred } = flattenNested(data as NestedArray);
+    return new Tensor(flat, inferred);
+  }
   const f32 = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
   return new Tensor(f32, shape);
 }

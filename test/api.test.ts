@@ -13,6 +13,34 @@ describe('construction', () => {
     expect(new Convolution2D({ filters: 2, kernelSize: 3 })).toBeInstanceOf(Conv2D);
   });
 
+  test("positional form, like Keras' Conv2D(32, 3, activation='relu')", () => {
+    const layer = new Conv2D(32, 3, { activation: 'relu', padding: 'same' });
+    expect(layer.filters).toBe(32);
+    expect(layer.kernelSize).toEqual([3, 3]);
+    expect(layer.activation.name).toBe('relu');
+    expect(layer.padding).toBe('same');
+    expect(new Conv2D(8, [1, 3]).kernelSize).toEqual([1, 3]);
+  });
+
+  test("Keras' snake_case argument names are accepted too", () => {
+    const layer = new Conv2D({
+      filters: 4, kernel_size: [2, 3], dilation_rate: 2, data_format: 'channels_first', use_bias: false,
+    } as never);
+    expect(layer.kernelSize).toEqual([2, 3]);
+    expect(layer.dilationRate).toEqual([2, 2]);
+    expect(layer.dataFormat).toBe('channels_first');
+    expect(layer.useBias).toBe(false);
+  });
+
+  test('tensor() infers the shape of nested arrays and rejects ragged ones', () => {
+    const t = tensor([[[1, 2], [3, 4], [5, 6]]]);
+    expect(t.shape).toEqual([1, 3, 2]);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(t.toArray()).toEqual([[[1, 2], [3, 4], [5, 6]]]);
+    expect(() => tensor([[1, 2], [3]])).toThrow(/data\[1\]: expected an array of length 2/);
+    expect(() => tensor([1, 2, 3], [2, 2])).toThrow(RangeError);
+  });
+
   test('defaults are normalized as Keras does', () => {
     const layer = new Conv2D({ filters: 4, kernelSize: [3, 5] });
     expect(layer.kernelSize).toEqual([3, 5]);

@@ -116,7 +116,7 @@ describe('many concurrent async calls', () => {
   });
 
   test('the event loop keeps running while a large applyAsync is in flight', async () => {
-    const c: Cfg = { name: 'big', dataFormat: 'channels_last', xShape: [4, 64, 64, 32], filters: 64, kernelSize: [3, 3], padding: 'same', groups: 1, activation: null, useBias: true };
+    const c: Cfg = { name: 'big', dataFormat: 'channels_last', xShape: [2, 48, 48, 32], filters: 64, kernelSize: [3, 3], padding: 'same', groups: 1, activation: null, useBias: true };
     const { layer } = makeLayer(c, 7000);
     const x = input(c, new Rng(7001));
     // Count event-loop turns with setImmediate: a call that blocked the main thread (or ran the

@@ -26,8 +26,10 @@ describe('construction-time rules', () => {
   test('rule 1: unknown keyword arguments', () => {
     expectValueError(() => construct({ filters: 2, kernelSize: 3, foo: 1 }),
       "Unrecognized keyword arguments passed to Conv2D: {'foo': 1}");
-    expectValueError(() => construct({ filters: 2, kernelSize: 3, kernel_size: 3 }),
-      "Unrecognized keyword arguments passed to Conv2D: {'kernel_size': 3}");
+    expectValueError(() => construct({ filters: 2, kernel_size: 3, kernel_sise: 3 }),
+      "Unrecognized keyword arguments passed to Conv2D: {'kernel_sise': 3}");
+    expect(() => construct({ filters: 2, kernelSize: 3, kernel_size: 3 })).toThrow(
+      new TypeError('Conv2D: got both `kernelSize` and its Keras spelling `kernel_size`; pass one of them'));
   });
 
   test('rule 2: trainable must be a boolean', () => {

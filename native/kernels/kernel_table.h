@@ -24,9 +24,9 @@ namespace simd_conv2d {
 //   out          first output of the tile; row r starts at out + r*out_stride
 //   epilogue     activation applied to the accumulators before the store
 //
-// Reduction order is fixed: bias, then tap-major, then channel, each
-// accumulator summed in that order, so a tile's bits never depend on how the
-// driver split the work.
+// Reduction order is fixed: from zero, tap-major, then channel, then the bias
+// added once (Keras' conv(x, kernel) + bias), so a tile's bits never depend on
+// how the driver split the work.
 using ConvF32NhwcTileFn = void (*)(std::int64_t rows_valid, std::int64_t cols_valid,
                                    std::int64_t taps, std::int64_t channels,
                                    const float* const* indirection, const float* packed,

@@ -254,10 +254,8 @@ export function referenceConv2d(x: TensorIn, kernel: TensorIn, bias: TensorIn | 
   const [top, bottom] = padding === 'same' ? samePads(H, kh, sh, dh) : [0, 0];
   const [left, right] = padding === 'same' ? samePads(W, kw, sw, dw) : [0, 0];
 
-  const xIndex =
-    dataFormat === 'channels_last'
-      ? (n: number, i: number, j: number, c: number) => ((n * H + i) * W + j) * C + c
-      : (n: number, i: number, j: number, c: number) => ((n * C + c) * H + i) * W + j;
+  // Element strides of x (no index closures: Math/closure calls are slow inside jest's vm context).
+  const [xsN, xsH, xsW, xsC] = dataFormat === 'channels_last' ? [H * W * C, W * C, C, 1] : [C * H * W, W, 1, H * W];
   const outShape = dataFormat === 'channels_last' ? [N, OH, OW, F] : [N, F, OH, OW];
   const yIndex =
     dataFormat === 'channels_last'
@@ -273,9 +271,9 @@ export function referenceConv2d(x: TensorIn, kernel: TensorIn, bias: TensorIn | 
     for (let oi = 0; oi < OH; oi++) {
       for (let oj = 0; oj < OW; oj++) {
         for (let f = 0; f < F; f++) {
-          const g = Math.floor(f / Fg);
+          const g = (f / Fg) | 0;
           let acc = bias ? bias.data[f] : 0;
-          let abs = Math.abs(acc);
+          let abs = acc < 0 ? -acc : acc;
           for (let a = 0; a < kh; a++) {
             const ii = oi * sh + a * dh - top;
             if (ii < 0 || ii >= H) continue;
@@ -283,9 +281,9 @@ export function referenceConv2d(x: TensorIn, kernel: TensorIn, bias: TensorIn | 
               const jj = oj * sw + b * dw - left;
               if (jj < 0 || jj >= W) continue;
               for (let q = 0; q < Cg; q++) {
-                const p = xd[xIndex(n, ii, jj, g * Cg + q)] * kd[((a * kw + b) * Cg + q) * F + f];
+                const p = xd[n * xsN + ii * xsH + jj * xsW + (g * Cg + q) * xsC] * kd[((a * kw + b) * Cg + q) * F + f];
                 acc += p;
-                abs += Math.abs(p);
+                abs += p < 0 ? -p : p;
               }
             }
           }

@@ -3,7 +3,9 @@
 // It defines the bits every other path is compared against, so it does the
 // arithmetic in the documented order and nothing clever: separate multiply
 // and add (the build uses -ffp-contract=off so the compiler cannot fuse them
-// behind our back), accumulators seeded with the bias.
+// behind our back), the bias added once after the sum, as Keras adds it to
+// the convolution's result (seeding the accumulators with a large bias would
+// round every partial sum at the bias' magnitude).
 #include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/scalar/scalar_kernels.h"
@@ -24,7 +26,7 @@ void conv_f32_nhwc_4x8_scalar(std::int64_t rows_valid, std::int64_t cols_valid,
 
   float acc[MR][NR];
   for (std::int64_t r = 0; r < MR; ++r) {
-    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] = packed[j];
+    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] = 0.0f;
   }
 
   const float* w = packed + NR;
@@ -51,6 +53,7 @@ void conv_f32_nhwc_4x8_scalar(std::int64_t rows_valid, std::int64_t cols_valid,
   }
 
   for (std::int64_t r = 0; r < rows_valid; ++r) {
+    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += packed[j];
     apply_epilogue_f64(acc[r], cols_valid, epilogue);
     float* dst = out + r * out_stride;
     for (std::int64_t j = 0; j < cols_valid; ++j) dst[j] = acc[r][j];

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Conv2D, Convolution2D, ValueError, tensor, Tensor, info, getIsa, regularizers } from '../lib';
 
 const filled = (shape: number[], value: number) =>
@@ -248,6 +249,22 @@ describe('constraints', () => {
 });
 
 describe('runtime info', () => {
+  const loadWith = (isa: string) =>
+    spawnSync(process.execPath, ['-e', "console.log(require('node-gyp-build')(process.argv[1]).info().isa)", process.cwd()], {
+      env: { ...process.env, SIMD_CONV2D_ISA: isa },
+      encoding: 'utf8',
+    });
+
+  test('SIMD_CONV2D_ISA forces a kernel set; one not available is refused clearly', () => {
+    const scalar = loadWith('scalar');
+    expect(scalar.status).toBe(0);
+    expect(scalar.stdout.trim()).toBe('scalar');
+    const bogus = loadWith('avx9000');
+    expect(bogus.status).not.toBe(0);
+    expect(bogus.stderr).toMatch(/SIMD_CONV2D_ISA=avx9000/);
+    expect(bogus.stderr).toMatch(/available here: .*scalar/);
+  });
+
   test('reports the active ISA and thread count', () => {
     const i = info();
     expect(typeof i.isa).toBe('string');

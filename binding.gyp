@@ -17,7 +17,7 @@
         "native/addon/packed_weights_object.cc",
         "native/common/check.cc",
         "native/conv/conv2d.cc",
-        "native/conv/indirection.cc",
+        "native/conv/tiling.cc",
         "native/conv/layout_transpose.cc",
         "native/conv/pack.cc",
         "native/conv/plan.cc",

@@ -8,7 +8,7 @@
 #include "common/check.h"
 #include "common/checked_math.h"
 #include "conv/aligned_buffer.h"
-#include "conv/indirection.h"
+#include "conv/tiling.h"
 #include "conv/layout_transpose.h"
 #include "parallel/parallel_for.h"
 
@@ -37,48 +37,106 @@ bool weights_match(const ConvPlan& plan, const PackedWeights& w, std::string* er
   return false;
 }
 
+// Packed weights at most this large are swept for every tile while the
+// tile's inputs sit in L1; larger ones are swept once, block by block, over
+// all tiles, so each block's weights stay in L2 while they are used.
+constexpr std::int64_t kBlocksInnerMaxBytes = std::int64_t{512} << 10;
+
+// Fills the tile's tap list (offsets into a block) for a region.
+void region_taps(const ConvPlan& plan, const TapRegion& region, std::int64_t nr,
+                 std::int64_t* tap_offsets, std::int64_t* taps) {
+  const ConvParams& p = plan.params;
+  std::int64_t t = 0;
+  for (std::int64_t ky = region.ky0; ky < region.ky1; ++ky) {
+    for (std::int64_t kx = region.kx0; kx < region.kx1; ++kx) {
+      tap_offsets[t++] = (ky * p.kernel_w + kx) * plan.cin_per_group * nr;
+    }
+  }
+  *taps = t;
+}
+
 // The engine proper: NHWC in, NHWC out.
 //
-// Work units are (pixel tile, group, NR block) with the NR block fastest, so
-// consecutive units of one range share a tile's indirection and input rows.
-// Every output element belongs to exactly one unit and the kernel's reduction
-// order is fixed, so the result does not depend on how ranges are split.
+// Work units are (group, NR block) x tiles. Every output element belongs to
+// exactly one unit and the kernel's reduction order is fixed, so the result
+// does not depend on how ranges are split between threads.
 void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, float* output) {
   const KernelTable& k = *w.kernels;
   const ConvParams& p = plan.params;
   const std::int64_t mr = k.mr;
   const std::int64_t nr = k.nr;
-  const std::int64_t m_tiles = ceil_div(plan.pixels, mr);
-  const std::int64_t groups = p.groups;
   const std::int64_t blocks = w.blocks_per_group;
   const std::int64_t fg = plan.filters_per_group;
-  // Bounded by output_elements: m_tiles <= pixels and groups*blocks <= filters.
-  const std::int64_t units = m_tiles * groups * blocks;
+  const std::int64_t block_count = p.groups * blocks;
+  const TilePlan tiles = plan_tiles(plan, mr);
+  const std::int64_t units = tiles.tiles * block_count;  // <= output elements
+  const bool blocks_inner =
+      static_cast<std::int64_t>(w.data.size()) * std::int64_t{sizeof(float)} <= kBlocksInnerMaxBytes;
   const Epilogue epilogue{p.activation, p.alpha};
-  const std::vector<float> zeros(static_cast<std::size_t>(plan.cin_per_group), 0.0f);
-  // Multiply-adds per unit, bounded: mr*nr < 2^12 and taps*Cg <= 2^46.
   const std::int64_t unit_macs = mr * nr * plan.taps * plan.cin_per_group;
   const std::int64_t grain = std::max<std::int64_t>(1, kMinMacsPerThread / unit_macs);
+  const std::int64_t image_stride = p.height * p.width * p.channels;
 
   parallel_for(units, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<const float*> indirection(static_cast<std::size_t>(plan.taps * mr));
-    std::int64_t built_tile = -1;
-    std::int64_t built_group = -1;
+    std::vector<const float*> in(static_cast<std::size_t>(plan.taps * mr));
+    std::vector<std::int64_t> tap_offsets(static_cast<std::size_t>(plan.taps));
+    std::vector<float*> out(static_cast<std::size_t>(mr));
+    std::size_t region_index = 0;
+    std::int64_t taps = -1;
     for (std::int64_t u = begin; u < end; ++u) {
-      const std::int64_t b = u % blocks;
-      const std::int64_t g = (u / blocks) % groups;
-      const std::int64_t tile = u / (blocks * groups);
-      const std::int64_t m0 = tile * mr;
-      if (tile != built_tile || g != built_group) {
-        build_tile_indirection(plan, input, zeros.data(), g, m0, mr, indirection.data());
-        built_tile = tile;
-        built_group = g;
+      const std::int64_t tile = blocks_inner ? u / block_count : u % tiles.tiles;
+      const std::int64_t gb = blocks_inner ? u % block_count : u / tiles.tiles;
+      const std::int64_t g = gb / blocks;
+      const std::int64_t b = gb % blocks;
+      // Units visit tiles in order (modulo wrap-around), so the region search
+      // only moves forward except when it wraps.
+      if (tile < tiles.regions[region_index].first_tile) region_index = 0, taps = -1;
+      while (tile >= tiles.regions[region_index].first_tile + tiles.regions[region_index].tiles) {
+        ++region_index;
+        taps = -1;
       }
-      const std::int64_t rows = std::min(mr, plan.pixels - m0);
-      const std::int64_t cols = std::min(nr, fg - b * nr);
-      float* out = output + m0 * p.filters + g * fg + b * nr;
-      k.conv_f32_nhwc(rows, cols, plan.taps, plan.cin_per_group, indirection.data(),
-                      w.block(g, b), out, p.filters, epilogue);
+      const TapRegion& region = tiles.regions[region_index];
+      if (taps < 0) region_taps(plan, region, nr, tap_offsets.data(), &taps);
+
+      std::int64_t first = 0;
+      std::int64_t rows = 0;
+      tile_span(region, tile - region.first_tile, &first, &rows);
+      const std::int64_t region_w = region.ox1 - region.ox0;
+      const std::int64_t region_plane = (region.oy1 - region.oy0) * region_w;
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const std::int64_t i = first + r;
+        const std::int64_t n = i / region_plane;
+        const std::int64_t oy = region.oy0 + (i % region_plane) / region_w;
+        const std::int64_t ox = region.ox0 + i % region_w;
+        // Input address of tap (0, 0) for this pixel; it may lie outside the
+        // image (in the padding), but only valid taps are added to it below.
+        const std::int64_t iy = oy * p.stride_h - plan.pad_top;
+        const std::int64_t ix = ox * p.stride_w - plan.pad_left;
+        const std::int64_t origin = n * image_stride + (iy * p.width + ix) * p.channels +
+                                    g * plan.cin_per_group;
+        std::int64_t t = 0;
+        for (std::int64_t ky = region.ky0; ky < region.ky1; ++ky) {
+          for (std::int64_t kx = region.kx0; kx < region.kx1; ++kx, ++t) {
+            const std::int64_t offset =
+                origin + (ky * p.dilation_h * p.width + kx * p.dilation_w) * p.channels;
+            in[static_cast<std::size_t>(t * mr + r)] = input + offset;
+          }
+        }
+        out[static_cast<std::size_t>(r)] =
+            output + ((n * plan.out_h + oy) * plan.out_w + ox) * p.filters + g * fg + b * nr;
+      }
+      const float* block = w.block(g, b);
+      ConvTile t{};
+      t.rows = rows;
+      t.cols = std::min(nr, fg - b * nr);
+      t.taps = taps;
+      t.channels = plan.cin_per_group;
+      t.input = in.data();
+      t.tap_offsets = tap_offsets.data();
+      t.bias = block;
+      t.weights = block + nr;
+      t.output = out.data();
+      k.conv_f32_nhwc(t, epilogue);
     }
   }, grain);
 }

@@ -11,52 +11,50 @@
 #include "kernels/scalar/scalar_kernels.h"
 
 namespace simd_conv2d {
+namespace {
 
-void conv_f32_nhwc_4x8_scalar(std::int64_t rows_valid, std::int64_t cols_valid,
-                              std::int64_t taps, std::int64_t channels,
-                              const float* const* indirection, const float* packed, float* out,
-                              std::int64_t out_stride, const Epilogue& epilogue) {
-  constexpr std::int64_t MR = kConvF32Nhwc4x8ScalarMR;
-  constexpr std::int64_t NR = kConvF32Nhwc4x8ScalarNR;
-  SC2D_CHECK(rows_valid >= 1 && rows_valid <= MR);
-  SC2D_CHECK(cols_valid >= 1 && cols_valid <= NR);
-  SC2D_CHECK(taps >= 1 && channels >= 1);
-  SC2D_CHECK(indirection != nullptr && packed != nullptr && out != nullptr);
-  SC2D_CHECK(rows_valid == 1 || out_stride >= cols_valid);
+constexpr std::int64_t MR = kConvF32Nhwc4x8ScalarMR;
+constexpr std::int64_t NR = kConvF32Nhwc4x8ScalarNR;
 
-  float acc[MR][NR];
-  for (std::int64_t r = 0; r < MR; ++r) {
-    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] = 0.0f;
-  }
-
-  const float* w = packed + NR;
-  for (std::int64_t tap = 0; tap < taps; ++tap) {
-    const float* const* rows = indirection + tap * MR;
-    const float* a0 = rows[0];
-    const float* a1 = rows[1];
-    const float* a2 = rows[2];
-    const float* a3 = rows[3];
-    for (std::int64_t c = 0; c < channels; ++c) {
-      const float x0 = a0[c];
-      const float x1 = a1[c];
-      const float x2 = a2[c];
-      const float x3 = a3[c];
-      for (std::int64_t j = 0; j < NR; ++j) {
-        const float wj = w[j];
-        acc[0][j] += x0 * wj;
-        acc[1][j] += x1 * wj;
-        acc[2][j] += x2 * wj;
-        acc[3][j] += x3 * wj;
+// R rows known at compile time lets the compiler keep R x NR accumulators in
+// registers (and vectorise the NR loop with baseline SSE2).
+template <int R>
+void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+  float acc[R][NR] = {};
+  for (std::int64_t t = 0; t < tile.taps; ++t) {
+    const float* const* in = tile.input + t * MR;
+    const float* a[R];
+    for (int r = 0; r < R; ++r) a[r] = in[r];
+    const float* w = tile.weights + tile.tap_offsets[t];
+    for (std::int64_t c = 0; c < tile.channels; ++c, w += NR) {
+      for (int r = 0; r < R; ++r) {
+        const float x = a[r][c];
+        for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += x * w[j];
       }
-      w += NR;
     }
   }
+  for (int r = 0; r < R; ++r) {
+    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += tile.bias[j];
+    apply_epilogue_f64(acc[r], tile.cols, epilogue);
+    float* dst = tile.output[r];
+    for (std::int64_t j = 0; j < tile.cols; ++j) dst[j] = acc[r][j];
+  }
+}
 
-  for (std::int64_t r = 0; r < rows_valid; ++r) {
-    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += packed[j];
-    apply_epilogue_f64(acc[r], cols_valid, epilogue);
-    float* dst = out + r * out_stride;
-    for (std::int64_t j = 0; j < cols_valid; ++j) dst[j] = acc[r][j];
+}  // namespace
+
+void conv_f32_nhwc_4x8_scalar(const ConvTile& tile, const Epilogue& epilogue) {
+  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
+  SC2D_CHECK(tile.cols >= 1 && tile.cols <= NR);
+  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
+  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
+  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
+                                tile.weights != nullptr));
+  switch (tile.rows) {
+    case 1: return tile_rows<1>(tile, epilogue);
+    case 2: return tile_rows<2>(tile, epilogue);
+    case 3: return tile_rows<3>(tile, epilogue);
+    default: return tile_rows<4>(tile, epilogue);
   }
 }
 

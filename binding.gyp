@@ -27,6 +27,7 @@
         "native/kernels/epilogue_f64.cc",
         "native/kernels/registry.cc",
         "native/kernels/scalar/conv_f32_nhwc_4x8_scalar.cc",
+        "native/parallel/available_cpus.cc",
         "native/parallel/parallel_for.cc",
       ],
       "include_dirs": [

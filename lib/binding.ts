@@ -92,8 +92,8 @@ export function native(): NativeBinding {
     const load = require('node-gyp-build') as (dir: string) => unknown;
     cached = load(path.join(__dirname, '..')) as NativeBinding;
   } catch (err) {
-    // A refused SIMD_CONV2D_ISA is the user's setting, not a missing binary: say only that.
-    if (err instanceof Error && err.message.includes('SIMD_CONV2D_ISA')) throw err;
+    // A refused SIMD_CONV2D_ISA / _NUM_THREADS is the user's setting, not a missing binary: say only that.
+    if (err instanceof Error && err.message.includes('SIMD_CONV2D_')) throw err;
     throw loadError(err);
   }
   return cached;

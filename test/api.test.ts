@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Conv2D, Convolution2D, ValueError, tensor, Tensor, info, getIsa, regularizers } from '../lib';
+import { Conv2D, Convolution2D, ValueError, tensor, Tensor, info, getIsa, regularizers, setNumThreads, getNumThreads } from '../lib';
 
 const filled = (shape: number[], value: number) =>
   tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value), shape);
@@ -249,11 +249,35 @@ describe('constraints', () => {
 });
 
 describe('runtime info', () => {
-  const loadWith = (isa: string) =>
-    spawnSync(process.execPath, ['-e', "console.log(require('node-gyp-build')(process.argv[1]).info().isa)", process.cwd()], {
-      env: { ...process.env, SIMD_CONV2D_ISA: isa },
+  const loadWithEnv = (vars: Record<string, string>, field: 'isa' | 'numThreads') =>
+    spawnSync(process.execPath, ['-e', `console.log(require('node-gyp-build')(process.argv[1]).info().${field})`, process.cwd()], {
+      env: { ...process.env, ...vars },
       encoding: 'utf8',
     });
+  const loadWith = (isa: string) => loadWithEnv({ SIMD_CONV2D_ISA: isa }, 'isa');
+
+  test('SIMD_CONV2D_NUM_THREADS sets the default thread count; a bad value is refused', () => {
+    const one = loadWithEnv({ SIMD_CONV2D_NUM_THREADS: '1' }, 'numThreads');
+    expect(one.status).toBe(0);
+    expect(one.stdout.trim()).toBe('1');
+    const three = loadWithEnv({ SIMD_CONV2D_NUM_THREADS: '3' }, 'numThreads');
+    expect(three.stdout.trim()).toBe('3');
+    const bad = loadWithEnv({ SIMD_CONV2D_NUM_THREADS: 'lots' }, 'numThreads');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/SIMD_CONV2D_NUM_THREADS=lots: expected an integer from 1 to 1024/);
+  });
+
+  test('setNumThreads / getNumThreads', () => {
+    const before = getNumThreads();
+    try {
+      setNumThreads(1);
+      expect(getNumThreads()).toBe(1);
+      expect(() => setNumThreads(0)).toThrow(RangeError);
+      expect(() => setNumThreads(1.5)).toThrow(RangeError);
+    } finally {
+      setNumThreads(before);
+    }
+  });
 
   test('SIMD_CONV2D_ISA forces a kernel set; one not available is refused clearly', () => {
     const scalar = loadWith('scalar');

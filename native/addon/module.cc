@@ -1,5 +1,6 @@
 // Module entry: registers the exports and the small info/thread functions.
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include <napi.h>
@@ -9,6 +10,7 @@
 #include "addon/js_values.h"
 #include "addon/packed_weights_object.h"
 #include "cpu/dispatch.h"
+#include "parallel/available_cpus.h"
 #include "parallel/parallel_for.h"
 
 #ifndef SIMD_CONV2D_VERSION
@@ -18,8 +20,6 @@
 namespace simd_conv2d_addon {
 namespace {
 
-// Ample for any machine; bounds what a typo can ask OpenMP for.
-constexpr std::int64_t kMaxThreads = 1024;
 
 Napi::Value info_fn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -38,9 +38,9 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
 
 Napi::Value set_num_threads_fn(const Napi::CallbackInfo& info) {
   const std::int64_t n = expect_safe_integer(info[0], "setNumThreads", "n", 1);
-  if (n > kMaxThreads) {
+  if (n > simd_conv2d::kMaxThreads) {
     throw_range_error(info.Env(), "setNumThreads: n must be at most " +
-                                      std::to_string(kMaxThreads) + ", received " +
+                                      std::to_string(simd_conv2d::kMaxThreads) + ", received " +
                                       std::to_string(n));
   }
   simd_conv2d::set_num_threads(static_cast<int>(n));
@@ -52,6 +52,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   // with its message instead of surfacing on some later call.
   try {
     simd_conv2d::active_kernel_table();
+    if (!simd_conv2d::num_threads_env_error().empty()) {
+      throw std::runtime_error(simd_conv2d::num_threads_env_error());
+    }
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }

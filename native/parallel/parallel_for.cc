@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <cstdlib>
 #include <mutex>
+#include <string>
+
+#include "parallel/available_cpus.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -16,12 +20,22 @@ namespace {
 // calling thread's setting, and async work runs on libuv pool threads.
 std::atomic<int> g_requested_threads{0};
 
-#ifdef _OPENMP
-int default_threads() {
-  static const int n = std::max(1, omp_get_max_threads());
-  return n;
+struct DefaultThreads {
+  int count = 1;
+  std::string error;  // a bad SIMD_CONV2D_NUM_THREADS
+};
+
+// SIMD_CONV2D_NUM_THREADS, else the cores this process may use (affinity and
+// cgroup quota), read once.
+const DefaultThreads& default_threads() {
+  static const DefaultThreads d = [] {
+    DefaultThreads out;
+    const int from_env = parse_num_threads(std::getenv(kNumThreadsEnvVar), &out.error);
+    out.count = from_env > 0 ? from_env : available_cpus();
+    return out;
+  }();
+  return d;
 }
-#endif
 
 }  // namespace
 
@@ -30,11 +44,13 @@ void set_num_threads(int n) { g_requested_threads.store(std::max(1, n)); }
 int get_num_threads() {
 #ifdef _OPENMP
   const int requested = g_requested_threads.load();
-  return requested > 0 ? requested : default_threads();
+  return requested > 0 ? requested : default_threads().count;
 #else
   return 1;
 #endif
 }
+
+const std::string& num_threads_env_error() { return default_threads().error; }
 
 bool parallel_uses_openmp() {
 #ifdef _OPENMP

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace simd_conv2d {
 
@@ -25,8 +26,13 @@ void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std
 void set_num_threads(int n);
 
 // Threads parallel_for will use: the last set_num_threads value, else
-// OpenMP's default (OMP_NUM_THREADS or the core count); 1 without OpenMP.
+// SIMD_CONV2D_NUM_THREADS, else the cores this process may use (affinity mask
+// and cgroup CPU quota); 1 without OpenMP.
 int get_num_threads();
+
+// Non-empty when SIMD_CONV2D_NUM_THREADS is set to something invalid; the
+// addon refuses to load with this message rather than guess.
+const std::string& num_threads_env_error();
 
 // True when this build runs parallel_for on OpenMP.
 bool parallel_uses_openmp();

@@ -60,6 +60,10 @@ export interface NativeBinding {
   conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: NativeConvParams): Promise<void>;
   plan(params: NativeConvParams & { filters: number; kh: number; kw: number }): NativePlan;
   info(): NativeInfo;
+  /** The kernel set new weights are packed for. */
+  getIsa(): string;
+  /** Switches the kernel set ('' = automatic); throws when this build or CPU cannot run it. */
+  setIsa(name: string): void;
   setNumThreads(n: number): void;
 }
 

@@ -42,6 +42,8 @@ export class Conv2D {
   private kernelValue: Tensor | null = null;
   private biasValue: Tensor | null = null;
   private packedWeights: NativePackedWeights | null = null;
+  /** The kernel set `packedWeights` was packed for; a setIsa() in between means a repack. */
+  private packedIsa = '';
   private builtChannels: number | null = null;
   private activityLoss: number | null = null;
 
@@ -271,7 +273,9 @@ export class Conv2D {
   }
 
   private packed(): NativePackedWeights {
-    if (!this.packedWeights) {
+    const isa = native().getIsa();
+    if (!this.packedWeights || this.packedIsa !== isa) {
+      this.packedIsa = isa;
       const k = this.kernel;
       this.packedWeights = native().packWeights(k.data, this.biasValue ? this.biasValue.data : null, {
         kh: k.shape[0],

@@ -12,4 +12,4 @@ export * as activations from './activations';
 export * as initializers from './initializers';
 export * as regularizers from './regularizers';
 export * as constraints from './constraints';
-export { info, getIsa, setNumThreads, getNumThreads } from './runtime';
+export { info, getIsa, setIsa, setNumThreads, getNumThreads } from './runtime';

@@ -8,7 +8,19 @@ export function info(): NativeInfo {
 
 /** The instruction set the kernels run with (e.g. 'scalar', 'avx2'). `SIMD_CONV2D_ISA` forces one. */
 export function getIsa(): string {
-  return native().info().isa;
+  return native().getIsa();
+}
+
+/**
+ * Switches the instruction set for all layers from their next call (`''` restores the automatic
+ * choice), e.g. to compare paths. Throws when this build or CPU cannot run it; `info().availableIsas`
+ * lists what can.
+ */
+export function setIsa(name: string): void {
+  if (typeof name !== 'string') {
+    throw new TypeError(`setIsa: expected an ISA name such as 'avx2' (or '' for automatic), received ${typeof name}`);
+  }
+  native().setIsa(name);
 }
 
 /** Sets the number of threads a convolution may use (an integer ≥ 1). */

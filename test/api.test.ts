@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Conv2D, Convolution2D, ValueError, tensor, Tensor, info, getIsa, regularizers, setNumThreads, getNumThreads } from '../lib';
+import { Conv2D, Convolution2D, ValueError, tensor, Tensor, info, getIsa, regularizers, setNumThreads, getNumThreads, setIsa } from '../lib';
 
 const filled = (shape: number[], value: number) =>
   tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value), shape);
@@ -265,6 +265,26 @@ describe('runtime info', () => {
     const bad = loadWithEnv({ SIMD_CONV2D_NUM_THREADS: 'lots' }, 'numThreads');
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/SIMD_CONV2D_NUM_THREADS=lots: expected an integer from 1 to 1024/);
+  });
+
+  test('setIsa switches every layer at its next call; an unavailable ISA is refused', () => {
+    const layer = new Conv2D({ filters: 3, kernelSize: 2, padding: 'same', biasInitializer: 'ones' });
+    const x = tensor(Float32Array.from({ length: 2 * 5 * 5 * 4 }, (_, i) => Math.sin(i)), [2, 5, 5, 4]);
+    const auto = getIsa();
+    const yAuto = layer.apply(x);
+    try {
+      setIsa('scalar');
+      expect(getIsa()).toBe('scalar');
+      const yScalar = layer.apply(x);
+      // Different kernels may round differently (FMA), never by more than float32 noise here.
+      yScalar.data.forEach((v, i) => expect(Math.abs(v - yAuto.data[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+      expect(() => setIsa('avx9000')).toThrow("simd-conv2d: setIsa('avx9000'): unknown ISA; expected one of scalar, avx2, avx512, neon");
+      expect(() => setIsa(7 as never)).toThrow(TypeError);
+      expect(getIsa()).toBe('scalar');
+    } finally {
+      setIsa('');
+    }
+    expect(getIsa()).toBe(auto);
   });
 
   test('setNumThreads / getNumThreads', () => {

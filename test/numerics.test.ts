@@ -9,12 +9,15 @@
  * - hand-computed known answers for the padding split, groups and dilation.
  * Every failure message carries the case's seed and configuration.
  */
-import { Conv2D, conv2d, tensor } from '../lib';
+import { Conv2D, conv2d, tensor, info, getIsa, setIsa } from '../lib';
 import { Rng, caseSeed } from './helpers/random';
 import {
   referenceConv2d, assertWithinBound, ErrorStats, nhwcToNchw, erf, erfc, ulp32, samePads, outLen,
   type DataFormat, type Pair, type RefResult,
 } from './helpers/reference';
+
+/** The kernel sets this machine runs, best first (e.g. ['avx2', 'scalar']). */
+const ISAS = info().availableIsas;
 
 const SUITE_SEED = 0x5eed2d01;
 const stats = new ErrorStats();
@@ -305,11 +308,17 @@ describe('randomized layer cases vs the float64 reference', () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
   });
 
-  test.each(cases.map((c) => [describeCase(c), c] as const))('%s', (label, c) => {
-    const { result, y } = runLayerCase(c);
-    const s = assertWithinBound(y, result, label);
-    stats.add(c.activation, s, `#${c.index}`);
-    expect(s.ratio).toBeLessThanOrEqual(1);
+  // Every kernel set this machine can run (e.g. avx2 and scalar) gets the whole matrix.
+  describe.each(ISAS)('isa %s', (isa) => {
+    beforeAll(() => setIsa(isa));
+    afterAll(() => setIsa(''));
+    test.each(cases.map((c) => [describeCase(c), c] as const))('%s', (label, c) => {
+      expect(getIsa()).toBe(isa);
+      const { result, y } = runLayerCase(c);
+      const s = assertWithinBound(y, result, `[${isa}] ${label}`);
+      stats.add(`${c.activation} [${isa}]`, s, `#${c.index}`);
+      expect(s.ratio).toBeLessThanOrEqual(1);
+    });
   });
 });
 
@@ -348,10 +357,14 @@ describe('wide channel and filter counts (vector-blocking remainders, K up to ~1
       scale: 1,
     });
   });
-  test.each(wide.map((c) => [describeCase(c), c] as const))('%s', (label, c) => {
-    const { result, y } = runLayerCase(c);
-    const s = assertWithinBound(y, result, label);
-    stats.add(`${c.activation} (wide)`, s, `#${c.index}`);
+  describe.each(ISAS)('isa %s', (isa) => {
+    beforeAll(() => setIsa(isa));
+    afterAll(() => setIsa(''));
+    test.each(wide.map((c) => [describeCase(c), c] as const))('%s', (label, c) => {
+      const { result, y } = runLayerCase(c);
+      const s = assertWithinBound(y, result, `[${isa}] ${label}`);
+      stats.add(`${c.activation} (wide) [${isa}]`, s, `#${c.index}`);
+    });
   });
 });
 

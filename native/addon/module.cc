@@ -36,6 +36,24 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value get_isa_fn(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), simd_conv2d::active_isa());
+}
+
+// setIsa(name): '' or undefined restores the automatic choice.
+Napi::Value set_isa_fn(const Napi::CallbackInfo& info) {
+  std::string name;
+  if (!info[0].IsUndefined()) {
+    if (!info[0].IsString()) {
+      throw Napi::TypeError::New(info.Env(), "setIsa: name must be a string such as 'avx2', or '' for automatic");
+    }
+    name = info[0].As<Napi::String>().Utf8Value();
+  }
+  std::string error;
+  if (!simd_conv2d::set_active_isa(name.c_str(), &error)) throw Napi::Error::New(info.Env(), error);
+  return info.Env().Undefined();
+}
+
 Napi::Value set_num_threads_fn(const Napi::CallbackInfo& info) {
   const std::int64_t n = expect_safe_integer(info[0], "setNumThreads", "n", 1);
   if (n > simd_conv2d::kMaxThreads) {
@@ -68,6 +86,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dAsync", Napi::Function::New(env, conv2d_async, "conv2dAsync"));
   exports.Set("plan", Napi::Function::New(env, plan_conv, "plan"));
   exports.Set("info", Napi::Function::New(env, info_fn, "info"));
+  exports.Set("getIsa", Napi::Function::New(env, get_isa_fn, "getIsa"));
+  exports.Set("setIsa", Napi::Function::New(env, set_isa_fn, "setIsa"));
   exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads_fn, "setNumThreads"));
   return exports;
 }

@@ -1,5 +1,6 @@
 #include "cpu/dispatch.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
@@ -26,7 +27,7 @@ struct Selection {
   std::string error;
 };
 
-const Selection& process_selection() {
+const Selection& env_selection() {
   static const Selection selection = [] {
     Selection s;
     s.table = select_kernel_table(std::getenv(kIsaEnvVar), &s.error);
@@ -34,6 +35,9 @@ const Selection& process_selection() {
   }();
   return selection;
 }
+
+// Set by set_active_isa(); null means "as the environment chose".
+std::atomic<const KernelTable*> g_override{nullptr};
 
 }  // namespace
 
@@ -71,9 +75,26 @@ const KernelTable* select_kernel_table(const char* isa_override, std::string* er
 }
 
 const KernelTable& active_kernel_table() {
-  const Selection& s = process_selection();
+  if (const KernelTable* t = g_override.load(std::memory_order_acquire)) return *t;
+  const Selection& s = env_selection();
   if (s.table == nullptr) throw std::runtime_error(s.error);
   return *s.table;
+}
+
+bool set_active_isa(const char* isa, std::string* error) {
+  std::string message;
+  const KernelTable* t = select_kernel_table(isa, &message);
+  if (t == nullptr) {
+    // The selection speaks of the environment variable; name the call instead.
+    const std::string env_prefix =
+        std::string("simd-conv2d: ") + kIsaEnvVar + "=" + (isa ? isa : "") + ": ";
+    const std::string reason =
+        message.rfind(env_prefix, 0) == 0 ? message.substr(env_prefix.size()) : message;
+    *error = std::string("simd-conv2d: setIsa('") + (isa ? isa : "") + "'): " + reason;
+    return false;
+  }
+  g_override.store(t, std::memory_order_release);
+  return true;
 }
 
 const char* active_isa() { return active_kernel_table().isa; }

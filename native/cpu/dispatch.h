@@ -25,6 +25,11 @@ const KernelTable* select_kernel_table(const char* isa_override, std::string* er
 // invalid (on every call, so the failure is never hidden).
 const KernelTable& active_kernel_table();
 
+// Makes `isa` (automatic when null or "") the active table for weights packed
+// from now on (packed weights keep the table they were packed for). Returns
+// false with *error when this build or CPU cannot run it. Thread-safe.
+bool set_active_isa(const char* isa, std::string* error);
+
 // Name of the active table's ISA; throws like active_kernel_table().
 const char* active_isa();
 

@@ -8,19 +8,16 @@
  */
 
 import { AxisArg, groupIndex, isAxisArg, normalizeAxes } from './axes';
-import { invalidArgument, Messages, ValueError } from './errors';
+import { invalidArgument, Messages } from './errors';
 import {
   asTensor,
   checkKwargs,
-  customObject,
-  isPlainObject,
   isTensorLike,
-  kerasObject,
   KerasObjectConfig,
   numberArg,
-  readKerasDict,
 } from './keras-object';
 import { Tensor, TensorLike } from './tensor';
+import { KerasRegistry, type RegistryClass } from './keras-registry';
 
 /** Keras' default fuzz factor `keras.config.epsilon()`, added to norms before dividing. */
 const EPSILON = 1e-7;
@@ -226,9 +223,8 @@ export class FunctionConstraint extends Constraint {
   }
 }
 
-type Factory = (config: Record<string, unknown>) => Constraint;
 
-const CLASSES: Record<string, { ctor: abstract new (...args: never[]) => Constraint; make: Factory }> = {
+const CLASSES: Record<string, RegistryClass<Constraint>> = {
   Constraint: { ctor: BaseConstraint, make: (c) => (checkKwargs('Constraint', c, []), new BaseConstraint()) },
   MaxNorm: { ctor: MaxNorm, make: (c) => new MaxNorm(c) },
   MinMaxNorm: { ctor: MinMaxNorm, make: (c) => new MinMaxNorm(c) },
@@ -236,26 +232,19 @@ const CLASSES: Record<string, { ctor: abstract new (...args: never[]) => Constra
   UnitNorm: { ctor: UnitNorm, make: (c) => new UnitNorm(c) },
 };
 
-/** Class names and their snake_case forms, exactly as Keras' table. */
-const LOOKUP = new Map<string, Factory>([
-  ['Constraint', CLASSES.Constraint.make],
-  ['constraint', CLASSES.Constraint.make],
-  ['MaxNorm', CLASSES.MaxNorm.make],
-  ['max_norm', CLASSES.MaxNorm.make],
-  ['MinMaxNorm', CLASSES.MinMaxNorm.make],
-  ['min_max_norm', CLASSES.MinMaxNorm.make],
-  ['NonNeg', CLASSES.NonNeg.make],
-  ['non_neg', CLASSES.NonNeg.make],
-  ['UnitNorm', CLASSES.UnitNorm.make],
-  ['unit_norm', CLASSES.UnitNorm.make],
-]);
+const REGISTRY = new KerasRegistry<Constraint>({
+  module: 'keras.constraints',
+  base: Constraint,
+  classes: CLASSES,
+  // Keras' table: each class name and its snake_case form.
+  aliases: { constraint: 'Constraint', max_norm: 'MaxNorm', min_max_norm: 'MinMaxNorm', non_neg: 'NonNeg', unit_norm: 'UnitNorm' },
+  wrapFunction: (fn) => new FunctionConstraint(fn as unknown as (w: TensorLike) => TensorLike),
+  functionClass: FunctionConstraint,
+  unknown: Messages.constraint,
+});
 
 /** Every string {@link getConstraint} accepts. */
-export const CONSTRAINT_NAMES: readonly string[] = Object.freeze([...LOOKUP.keys()]);
-
-function isConstraintClass(v: unknown): v is new () => Constraint {
-  return typeof v === 'function' && v.prototype instanceof Constraint;
-}
+export const CONSTRAINT_NAMES: readonly string[] = REGISTRY.names;
 
 /**
  * Resolves a constraint identifier as `keras.constraints.get` does: `null`/`undefined` → `null`;
@@ -265,20 +254,7 @@ function isConstraintClass(v: unknown): v is new () => Constraint {
  * @throws ValueError `Could not interpret constraint identifier: ...` for anything else.
  */
 export function getConstraint(identifier: unknown): Constraint | null {
-  if (identifier === null || identifier === undefined) return null;
-  if (identifier instanceof Constraint) return identifier;
-  if (typeof identifier === 'string') {
-    const make = LOOKUP.get(identifier);
-    if (make) return make({});
-  } else if (typeof identifier === 'function') {
-    if (isConstraintClass(identifier)) return new identifier();
-    return new FunctionConstraint(identifier as (w: TensorLike) => TensorLike);
-  } else if (isPlainObject(identifier)) {
-    const { className, config } = readKerasDict(identifier);
-    const make = typeof className === 'string' ? LOOKUP.get(className) : undefined;
-    if (make) return make(config);
-  }
-  throw new ValueError(Messages.constraint(identifier));
+  return REGISTRY.get(identifier);
 }
 
 /**
@@ -287,9 +263,5 @@ export function getConstraint(identifier: unknown): Constraint | null {
  * Functions and user subclasses serialize by name.
  */
 export function serializeConstraint(c: Constraint | null): KerasObjectConfig | null {
-  if (c === null) return null;
-  if (c instanceof FunctionConstraint) return customObject('function', c.className);
-  const entry = CLASSES[c.className];
-  if (entry && c.constructor === entry.ctor) return kerasObject('keras.constraints', c.className, c.getConfig());
-  return { module: null, class_name: c.className, config: c.getConfig(), registered_name: c.className };
+  return REGISTRY.serialize(c);
 }

@@ -12,15 +12,12 @@ import { invalidArgument, Messages, NotImplementedError, ValueError } from './er
 import {
   asTensor,
   checkKwargs,
-  customObject,
-  isPlainObject,
   isPyNumber,
   isTensorLike,
-  kerasObject,
   KerasObjectConfig,
-  readKerasDict,
 } from './keras-object';
 import { TensorLike } from './tensor';
+import { KerasRegistry, type RegistryClass } from './keras-registry';
 
 /** A weight or activity penalty: `call(x)` returns a non-negative scalar. */
 export abstract class Regularizer {
@@ -260,9 +257,8 @@ export class FunctionRegularizer extends Regularizer {
   }
 }
 
-type Factory = (config: Record<string, unknown>) => Regularizer;
 
-const CLASSES: Record<string, { ctor: abstract new (...args: never[]) => Regularizer; make: Factory }> = {
+const CLASSES: Record<string, RegistryClass<Regularizer>> = {
   Regularizer: { ctor: BaseRegularizer, make: (c) => (checkKwargs('Regularizer', c, []), new BaseRegularizer()) },
   L1: { ctor: L1, make: (c) => new L1(c) },
   L2: { ctor: L2, make: (c) => new L2(c) },
@@ -270,26 +266,19 @@ const CLASSES: Record<string, { ctor: abstract new (...args: never[]) => Regular
   OrthogonalRegularizer: { ctor: OrthogonalRegularizer, make: (c) => new OrthogonalRegularizer(c) },
 };
 
-/** Class names and their snake_case forms, exactly as Keras' table (note `l1l2`, not `l1_l2`). */
-const LOOKUP = new Map<string, Factory>([
-  ['Regularizer', CLASSES.Regularizer.make],
-  ['regularizer', CLASSES.Regularizer.make],
-  ['L1', CLASSES.L1.make],
-  ['l1', CLASSES.L1.make],
-  ['L2', CLASSES.L2.make],
-  ['l2', CLASSES.L2.make],
-  ['L1L2', CLASSES.L1L2.make],
-  ['l1l2', CLASSES.L1L2.make],
-  ['OrthogonalRegularizer', CLASSES.OrthogonalRegularizer.make],
-  ['orthogonal_regularizer', CLASSES.OrthogonalRegularizer.make],
-]);
+const REGISTRY = new KerasRegistry<Regularizer>({
+  module: 'keras.regularizers',
+  base: Regularizer,
+  classes: CLASSES,
+  // Keras' table: class names and snake_case forms (note `l1l2`, not `l1_l2`).
+  aliases: { regularizer: 'Regularizer', l1: 'L1', l2: 'L2', l1l2: 'L1L2', orthogonal_regularizer: 'OrthogonalRegularizer' },
+  wrapFunction: (fn) => new FunctionRegularizer(fn as unknown as (x: TensorLike) => number),
+  functionClass: FunctionRegularizer,
+  unknown: Messages.regularizer,
+});
 
 /** Every string {@link getRegularizer} accepts. */
-export const REGULARIZER_NAMES: readonly string[] = Object.freeze([...LOOKUP.keys()]);
-
-function isRegularizerClass(v: unknown): v is new () => Regularizer {
-  return typeof v === 'function' && v.prototype instanceof Regularizer;
-}
+export const REGULARIZER_NAMES: readonly string[] = REGISTRY.names;
 
 /**
  * Resolves a regularizer identifier as `keras.regularizers.get` does: `null`/`undefined` → `null`;
@@ -299,20 +288,7 @@ function isRegularizerClass(v: unknown): v is new () => Regularizer {
  * @throws ValueError `Could not interpret regularizer identifier: ...` for anything else.
  */
 export function getRegularizer(identifier: unknown): Regularizer | null {
-  if (identifier === null || identifier === undefined) return null;
-  if (identifier instanceof Regularizer) return identifier;
-  if (typeof identifier === 'string') {
-    const make = LOOKUP.get(identifier);
-    if (make) return make({});
-  } else if (typeof identifier === 'function') {
-    if (isRegularizerClass(identifier)) return new identifier();
-    return new FunctionRegularizer(identifier as (x: TensorLike) => number);
-  } else if (isPlainObject(identifier)) {
-    const { className, config } = readKerasDict(identifier);
-    const make = typeof className === 'string' ? LOOKUP.get(className) : undefined;
-    if (make) return make(config);
-  }
-  throw new ValueError(Messages.regularizer(identifier));
+  return REGISTRY.get(identifier);
 }
 
 /**
@@ -321,9 +297,5 @@ export function getRegularizer(identifier: unknown): Regularizer | null {
  * NotImplementedError, as in Keras; functions and user subclasses serialize by name.
  */
 export function serializeRegularizer(r: Regularizer | null): KerasObjectConfig | null {
-  if (r === null) return null;
-  if (r instanceof FunctionRegularizer) return customObject('function', r.className);
-  const entry = CLASSES[r.className];
-  if (entry && r.constructor === entry.ctor) return kerasObject('keras.regularizers', r.className, r.getConfig());
-  return { module: null, class_name: r.className, config: r.getConfig(), registered_name: r.className };
+  return REGISTRY.serialize(r);
 }

@@ -4,7 +4,8 @@
  */
 
 import { Messages, ValueError } from '../errors';
-import { customObject, isPlainObject, isTensorLike, kerasObject, KerasObjectConfig, readKerasDict } from '../keras-object';
+import { isPlainObject, isTensorLike, KerasObjectConfig, readKerasDict } from '../keras-object';
+import { KerasRegistry, type RegistryClass } from '../keras-registry';
 import { Tensor } from '../tensor';
 import { Constant, Identity, Ones, Zeros } from './constant';
 import { BaseInitializer, FunctionInitializer, Initializer, ValueInitializer } from './initializer';
@@ -43,34 +44,26 @@ export { STFT } from './stft';
 export type { StftConfig, StftSide, StftScaling } from './stft';
 export { getWindow } from './windows';
 
-type Factory = (config: Record<string, unknown>) => Initializer;
-
-interface Entry {
-  /** The Python module of the canonical public name (`keras.Initializer` for the base class). */
-  module: string;
-  ctor: abstract new (...args: never[]) => Initializer;
-  make: Factory;
-}
-
 // Config dicts come from JSON, so their fields are checked by each constructor, not by the type.
-const CLASSES: Record<string, Entry> = {
+const CLASSES: Record<string, RegistryClass<Initializer>> = {
+  // The base class' public name is keras.Initializer.
   Initializer: { module: 'keras', ctor: BaseInitializer, make: () => new BaseInitializer() },
-  Constant: { module: 'keras.initializers', ctor: Constant, make: (c) => new Constant(c) },
-  Identity: { module: 'keras.initializers', ctor: Identity, make: (c) => new Identity(c) },
-  Ones: { module: 'keras.initializers', ctor: Ones, make: (c) => new Ones(c as Record<string, never>) },
-  STFT: { module: 'keras.initializers', ctor: STFT, make: (c) => new STFT(c) },
-  Zeros: { module: 'keras.initializers', ctor: Zeros, make: (c) => new Zeros(c as Record<string, never>) },
-  GlorotNormal: { module: 'keras.initializers', ctor: GlorotNormal, make: (c) => new GlorotNormal(c) },
-  GlorotUniform: { module: 'keras.initializers', ctor: GlorotUniform, make: (c) => new GlorotUniform(c) },
-  HeNormal: { module: 'keras.initializers', ctor: HeNormal, make: (c) => new HeNormal(c) },
-  HeUniform: { module: 'keras.initializers', ctor: HeUniform, make: (c) => new HeUniform(c) },
-  LecunNormal: { module: 'keras.initializers', ctor: LecunNormal, make: (c) => new LecunNormal(c) },
-  LecunUniform: { module: 'keras.initializers', ctor: LecunUniform, make: (c) => new LecunUniform(c) },
-  Orthogonal: { module: 'keras.initializers', ctor: Orthogonal, make: (c) => new Orthogonal(c) },
-  RandomNormal: { module: 'keras.initializers', ctor: RandomNormal, make: (c) => new RandomNormal(c) },
-  RandomUniform: { module: 'keras.initializers', ctor: RandomUniform, make: (c) => new RandomUniform(c) },
-  TruncatedNormal: { module: 'keras.initializers', ctor: TruncatedNormal, make: (c) => new TruncatedNormal(c) },
-  VarianceScaling: { module: 'keras.initializers', ctor: VarianceScaling, make: (c) => new VarianceScaling(c) },
+  Constant: { ctor: Constant, make: (c) => new Constant(c) },
+  Identity: { ctor: Identity, make: (c) => new Identity(c) },
+  Ones: { ctor: Ones, make: (c) => new Ones(c as Record<string, never>) },
+  STFT: { ctor: STFT, make: (c) => new STFT(c) },
+  Zeros: { ctor: Zeros, make: (c) => new Zeros(c as Record<string, never>) },
+  GlorotNormal: { ctor: GlorotNormal, make: (c) => new GlorotNormal(c) },
+  GlorotUniform: { ctor: GlorotUniform, make: (c) => new GlorotUniform(c) },
+  HeNormal: { ctor: HeNormal, make: (c) => new HeNormal(c) },
+  HeUniform: { ctor: HeUniform, make: (c) => new HeUniform(c) },
+  LecunNormal: { ctor: LecunNormal, make: (c) => new LecunNormal(c) },
+  LecunUniform: { ctor: LecunUniform, make: (c) => new LecunUniform(c) },
+  Orthogonal: { ctor: Orthogonal, make: (c) => new Orthogonal(c) },
+  RandomNormal: { ctor: RandomNormal, make: (c) => new RandomNormal(c) },
+  RandomUniform: { ctor: RandomUniform, make: (c) => new RandomUniform(c) },
+  TruncatedNormal: { ctor: TruncatedNormal, make: (c) => new TruncatedNormal(c) },
+  VarianceScaling: { ctor: VarianceScaling, make: (c) => new VarianceScaling(c) },
 };
 
 /** Keras' `utils.naming.to_snake_case` for the class names above (`HeNormal` → `he_normal`, `STFT` → `stft`). */
@@ -81,26 +74,27 @@ function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** Every accepted string: class names, their snake_case forms and Keras' aliases (case-sensitive). */
-const LOOKUP = new Map<string, Entry>();
-for (const [name, entry] of Object.entries(CLASSES)) {
-  LOOKUP.set(name, entry);
-  LOOKUP.set(toSnakeCase(name), entry);
-}
-for (const [alias, target] of [
-  ['IdentityInitializer', 'Identity'],
-  ['normal', 'RandomNormal'],
-  ['one', 'Ones'],
-  ['STFTInitializer', 'STFT'],
-  ['OrthogonalInitializer', 'Orthogonal'],
-  ['uniform', 'RandomUniform'],
-  ['zero', 'Zeros'],
-] as const) {
-  LOOKUP.set(alias, CLASSES[target]);
-}
+const REGISTRY = new KerasRegistry<Initializer>({
+  module: 'keras.initializers',
+  base: Initializer,
+  classes: CLASSES,
+  aliases: {
+    ...Object.fromEntries(Object.keys(CLASSES).map((name) => [toSnakeCase(name), name])),
+    IdentityInitializer: 'Identity',
+    normal: 'RandomNormal',
+    one: 'Ones',
+    STFTInitializer: 'STFT',
+    OrthogonalInitializer: 'Orthogonal',
+    uniform: 'RandomUniform',
+    zero: 'Zeros',
+  },
+  wrapFunction: (fn) => new FunctionInitializer(fn as unknown as (shape: readonly number[]) => Float32Array | number[]),
+  functionClass: FunctionInitializer,
+  unknown: Messages.initializer,
+});
 
 /** Every string {@link getInitializer} accepts. */
-export const INITIALIZER_NAMES: readonly string[] = Object.freeze([...LOOKUP.keys()]);
+export const INITIALIZER_NAMES: readonly string[] = REGISTRY.names;
 
 /** Flattens a nested list of numbers (a serialized NumPy array) with its shape. */
 function fromNestedList(value: unknown): Tensor | null {
@@ -110,10 +104,6 @@ function fromNestedList(value: unknown): Tensor | null {
   if (!flat.every((v) => typeof v === 'number')) return null;
   const t = new Tensor(Float32Array.from(flat as number[]), shape.length === 0 ? [] : shape);
   return t;
-}
-
-function isInitializerClass(v: unknown): v is new () => Initializer {
-  return typeof v === 'function' && v.prototype instanceof Initializer;
 }
 
 /**
@@ -131,26 +121,13 @@ function isInitializerClass(v: unknown): v is new () => Initializer {
  * @throws ValueError `Could not interpret initializer identifier: ...` for anything else.
  */
 export function getInitializer(identifier: unknown): Initializer | null {
-  if (identifier === null || identifier === undefined) return null;
-  if (identifier instanceof Initializer) return identifier;
   if (isTensorLike(identifier)) return new ValueInitializer(identifier);
-  if (typeof identifier === 'string') {
-    const entry = LOOKUP.get(identifier);
-    if (entry) return entry.make({});
-  } else if (typeof identifier === 'function') {
-    if (isInitializerClass(identifier)) return new identifier();
-    return new FunctionInitializer(identifier as (shape: readonly number[]) => Float32Array | number[]);
-  } else if (isPlainObject(identifier)) {
-    const { className, config } = readKerasDict(identifier);
-    if (className === '__numpy__') {
-      const value = fromNestedList(config.value);
-      if (value) return new ValueInitializer(value);
-    } else if (typeof className === 'string') {
-      const entry = LOOKUP.get(className);
-      if (entry) return entry.make(config);
-    }
+  if (isPlainObject(identifier) && identifier.class_name === '__numpy__') {
+    const value = fromNestedList(readKerasDict(identifier).config.value);
+    if (value) return new ValueInitializer(value);
+    throw new ValueError(Messages.initializer(identifier));
   }
-  throw new ValueError(Messages.initializer(identifier));
+  return REGISTRY.get(identifier);
 }
 
 /**
@@ -160,13 +137,9 @@ export function getInitializer(identifier: unknown): Initializer | null {
  * as Keras' `__numpy__` form; functions and user subclasses by name only.
  */
 export function serializeInitializer(i: Initializer | null): KerasObjectConfig | null {
-  if (i === null) return null;
   if (i instanceof ValueInitializer) {
     const value = new Tensor(i.value.data, i.value.shape).toArray();
     return { module: null, class_name: '__numpy__', config: { value, dtype: 'float32' }, registered_name: null };
   }
-  if (i instanceof FunctionInitializer) return customObject('function', i.className);
-  const entry = CLASSES[i.className];
-  if (entry && i.constructor === entry.ctor) return kerasObject(entry.module, i.className, i.getConfig());
-  return { module: null, class_name: i.className, config: i.getConfig(), registered_name: i.className };
+  return REGISTRY.serialize(i);
 }

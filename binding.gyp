@@ -17,6 +17,7 @@
         "native/addon/packed_weights_object.cc",
         "native/common/check.cc",
         "native/conv/conv2d.cc",
+        "native/conv/grouped.cc",
         "native/conv/tiling.cc",
         "native/conv/layout_transpose.cc",
         "native/conv/pack.cc",
@@ -27,6 +28,7 @@
         "native/kernels/epilogue_f64.cc",
         "native/kernels/registry.cc",
         "native/kernels/scalar/conv_f32_nhwc_4x8_scalar.cc",
+        "native/kernels/scalar/gconv_f32_nhwc_scalar.cc",
         "native/parallel/available_cpus.cc",
         "native/parallel/parallel_for.cc",
       ],
@@ -56,6 +58,14 @@
         },
       },
       "conditions": [
+        # The x86 SIMD kernels (AVX2 + FMA, AVX-512) live in their own static
+        # libraries below, the only code built with those ISA flags; the
+        # defines make registry.cc list their tables. (MSVC is not supported
+        # for them, as in CMakeLists.txt.)
+        ["target_arch=='x64' and OS!='win'", {
+          "dependencies": ["simd_conv2d_avx2", "simd_conv2d_avx512"],
+          "defines": ["SIMD_CONV2D_HAVE_AVX2=1", "SIMD_CONV2D_HAVE_AVX512=1"],
+        }],
         ["OS=='linux' or OS=='freebsd'", {
           "cflags": ["-fopenmp"],
           "ldflags": ["-fopenmp"],
@@ -84,5 +94,64 @@
         }],
       ],
     },
+  ],
+  # One static library per x86 ISA: node-gyp has no per-file flags, so each
+  # ISA's kernel files (CMakeLists.txt's SC2D_AVX2_SOURCES /
+  # SC2D_AVX512_SOURCES; keep the lists in step) are compiled here with the
+  # addon's base flags plus that ISA's, and nothing else is.
+  "conditions": [
+    ["target_arch=='x64' and OS!='win'", {
+      "targets": [
+        {
+          "target_name": "simd_conv2d_avx2",
+          "type": "static_library",
+          "include_dirs": ["native"],
+          "cflags!": ["-fno-exceptions", "-O3"],
+          "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O3"],
+          "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility-inlines-hidden"],
+          "configurations": {
+            "Release": {"cflags!": ["-O3"], "cflags_cc!": ["-O3"], "cflags": ["-O2"]},
+          },
+          "sources": [
+            "native/kernels/avx2/conv_f32_nhwc_6x16_avx2.cc",
+            "native/kernels/avx2/gconv_f32_nhwc_12x8_avx2.cc",
+          ],
+          "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC",
+                     "-mavx2", "-mfma", "-mf16c"],
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+            "GCC_OPTIMIZATION_LEVEL": "2",
+            "OTHER_CFLAGS": ["-ffp-contract=off", "-mavx2", "-mfma", "-mf16c"],
+          },
+        },
+        {
+          "target_name": "simd_conv2d_avx512",
+          "type": "static_library",
+          "include_dirs": ["native"],
+          "cflags!": ["-fno-exceptions", "-O3"],
+          "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O3"],
+          "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility-inlines-hidden"],
+          "configurations": {
+            "Release": {"cflags!": ["-O3"], "cflags_cc!": ["-O3"], "cflags": ["-O2"]},
+          },
+          "sources": [
+            "native/kernels/avx512/conv_f32_nhwc_12x32_avx512.cc",
+          ],
+          "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC",
+                     "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma",
+                     "-mf16c"],
+          "xcode_settings": {
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+            "GCC_OPTIMIZATION_LEVEL": "2",
+            "OTHER_CFLAGS": ["-ffp-contract=off", "-mavx512f", "-mavx512bw", "-mavx512dq",
+                             "-mavx512vl", "-mavx2", "-mfma", "-mf16c"],
+          },
+        },
+      ],
+    }],
   ],
 }

@@ -8,6 +8,7 @@
 #include "common/check.h"
 #include "common/checked_math.h"
 #include "conv/aligned_buffer.h"
+#include "conv/grouped.h"
 #include "conv/tiling.h"
 #include "conv/layout_transpose.h"
 #include "parallel/parallel_for.h"
@@ -42,18 +43,52 @@ bool weights_match(const ConvPlan& plan, const PackedWeights& w, std::string* er
 // all tiles, so each block's weights stay in L2 while they are used.
 constexpr std::int64_t kBlocksInnerMaxBytes = std::int64_t{512} << 10;
 
-// Fills the tile's tap list (offsets into a block) for a region.
-void region_taps(const ConvPlan& plan, const TapRegion& region, std::int64_t nr,
-                 std::int64_t* tap_offsets, std::int64_t* taps) {
+// The taps a region's tiles list. With dilation_w == 1 and one group, the
+// valid taps of one kernel row read consecutive input floats (whole pixels)
+// and consecutive packed weights, so they merge into one tap of (kx1 - kx0) * Cg channels: fewer, longer
+// reductions (what makes a 3-channel 7x7 stem efficient) in the same order,
+// so the bits do not change.
+struct RegionTaps {
+  std::int64_t count = 0;
+  std::int64_t channels = 0;               // floats per pixel per listed tap
+  std::vector<std::int64_t> weights;       // per tap: offset into a block's weights
+  std::vector<std::int64_t> input;         // per tap: offset from the pixel's tap (0, 0)
+};
+
+void region_taps(const ConvPlan& plan, const TapRegion& region, std::int64_t nr, RegionTaps* out) {
   const ConvParams& p = plan.params;
-  std::int64_t t = 0;
+  const std::int64_t cg = plan.cin_per_group;
+  const bool merge = p.dilation_w == 1 && p.groups == 1 && region.kx1 > region.kx0;
+  out->channels = merge ? (region.kx1 - region.kx0) * cg : cg;
+  out->weights.clear();
+  out->input.clear();
   for (std::int64_t ky = region.ky0; ky < region.ky1; ++ky) {
-    for (std::int64_t kx = region.kx0; kx < region.kx1; ++kx) {
-      tap_offsets[t++] = (ky * p.kernel_w + kx) * plan.cin_per_group * nr;
+    for (std::int64_t kx = region.kx0; kx < region.kx1; kx += merge ? region.kx1 - region.kx0 : 1) {
+      out->weights.push_back((ky * p.kernel_w + kx) * cg * nr);
+      out->input.push_back((ky * p.dilation_h * p.width + kx * p.dilation_w) * p.channels);
     }
   }
-  *taps = t;
+  out->count = static_cast<std::int64_t>(out->weights.size());
 }
+
+// Walks a region's pixels in order: image, then row, then column.
+struct PixelCursor {
+  std::int64_t n, oy, ox;
+  void seek(const TapRegion& r, std::int64_t index) {
+    const std::int64_t w = r.ox1 - r.ox0;
+    const std::int64_t plane = (r.oy1 - r.oy0) * w;
+    n = index / plane;
+    oy = r.oy0 + (index % plane) / w;
+    ox = r.ox0 + index % w;
+  }
+  void next(const TapRegion& r) {
+    if (++ox < r.ox1) return;
+    ox = r.ox0;
+    if (++oy < r.oy1) return;
+    oy = r.oy0;
+    ++n;
+  }
+};
 
 // The engine proper: NHWC in, NHWC out.
 //
@@ -79,10 +114,14 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
 
   parallel_for(units, [&](std::int64_t begin, std::int64_t end) {
     std::vector<const float*> in(static_cast<std::size_t>(plan.taps * mr));
-    std::vector<std::int64_t> tap_offsets(static_cast<std::size_t>(plan.taps));
+    std::vector<float*> out_base(static_cast<std::size_t>(mr));
     std::vector<float*> out(static_cast<std::size_t>(mr));
+    RegionTaps taps;
     std::size_t region_index = 0;
-    std::int64_t taps = -1;
+    bool taps_ready = false;
+    std::int64_t built_tile = -1;
+    std::int64_t built_group = -1;
+    std::int64_t rows = 0;
     for (std::int64_t u = begin; u < end; ++u) {
       const std::int64_t tile = blocks_inner ? u / block_count : u % tiles.tiles;
       const std::int64_t gb = blocks_inner ? u % block_count : u / tiles.tiles;
@@ -90,49 +129,50 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
       const std::int64_t b = gb % blocks;
       // Units visit tiles in order (modulo wrap-around), so the region search
       // only moves forward except when it wraps.
-      if (tile < tiles.regions[region_index].first_tile) region_index = 0, taps = -1;
+      if (tile < tiles.regions[region_index].first_tile) region_index = 0, taps_ready = false;
       while (tile >= tiles.regions[region_index].first_tile + tiles.regions[region_index].tiles) {
         ++region_index;
-        taps = -1;
+        taps_ready = false;
       }
       const TapRegion& region = tiles.regions[region_index];
-      if (taps < 0) region_taps(plan, region, nr, tap_offsets.data(), &taps);
-
-      std::int64_t first = 0;
-      std::int64_t rows = 0;
-      tile_span(region, tile - region.first_tile, &first, &rows);
-      const std::int64_t region_w = region.ox1 - region.ox0;
-      const std::int64_t region_plane = (region.oy1 - region.oy0) * region_w;
-      for (std::int64_t r = 0; r < rows; ++r) {
-        const std::int64_t i = first + r;
-        const std::int64_t n = i / region_plane;
-        const std::int64_t oy = region.oy0 + (i % region_plane) / region_w;
-        const std::int64_t ox = region.ox0 + i % region_w;
-        // Input address of tap (0, 0) for this pixel; it may lie outside the
-        // image (in the padding), but only valid taps are added to it below.
-        const std::int64_t iy = oy * p.stride_h - plan.pad_top;
-        const std::int64_t ix = ox * p.stride_w - plan.pad_left;
-        const std::int64_t origin = n * image_stride + (iy * p.width + ix) * p.channels +
-                                    g * plan.cin_per_group;
-        std::int64_t t = 0;
-        for (std::int64_t ky = region.ky0; ky < region.ky1; ++ky) {
-          for (std::int64_t kx = region.kx0; kx < region.kx1; ++kx, ++t) {
-            const std::int64_t offset =
-                origin + (ky * p.dilation_h * p.width + kx * p.dilation_w) * p.channels;
-            in[static_cast<std::size_t>(t * mr + r)] = input + offset;
-          }
-        }
-        out[static_cast<std::size_t>(r)] =
-            output + ((n * plan.out_h + oy) * plan.out_w + ox) * p.filters + g * fg + b * nr;
+      if (!taps_ready) {
+        region_taps(plan, region, nr, &taps);
+        taps_ready = true;
+        built_tile = -1;
       }
+
+      // A tile's input and output rows are the same for every block of its group.
+      if (tile != built_tile || g != built_group) {
+        std::int64_t first = 0;
+        tile_span(region, tile - region.first_tile, &first, &rows);
+        PixelCursor px{};
+        px.seek(region, first);
+        for (std::int64_t r = 0; r < rows; ++r, px.next(region)) {
+          // Offset of tap (0, 0) for this pixel; it may lie in the padding,
+          // but only valid taps' offsets are added to it.
+          const std::int64_t iy = px.oy * p.stride_h - plan.pad_top;
+          const std::int64_t ix = px.ox * p.stride_w - plan.pad_left;
+          const std::int64_t origin = px.n * image_stride + (iy * p.width + ix) * p.channels +
+                                      g * plan.cin_per_group;
+          for (std::int64_t t = 0; t < taps.count; ++t) {
+            in[static_cast<std::size_t>(t * mr + r)] = input + (origin + taps.input[t]);
+          }
+          out_base[static_cast<std::size_t>(r)] =
+              output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
+        }
+        built_tile = tile;
+        built_group = g;
+      }
+      for (std::int64_t r = 0; r < rows; ++r) out[r] = out_base[r] + b * nr;
+
       const float* block = w.block(g, b);
       ConvTile t{};
       t.rows = rows;
       t.cols = std::min(nr, fg - b * nr);
-      t.taps = taps;
-      t.channels = plan.cin_per_group;
+      t.taps = taps.count;
+      t.channels = taps.channels;
       t.input = in.data();
-      t.tap_offsets = tap_offsets.data();
+      t.tap_offsets = taps.weights.data();
       t.bias = block;
       t.weights = block + nr;
       t.output = out.data();
@@ -181,16 +221,24 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
   SC2D_CHECK(weights.kernels != nullptr && weights.nr == weights.kernels->nr);
   SC2D_CHECK(weights.data.size() >=
              weights.dims.groups * weights.blocks_per_group * weights.block_stride);
+  // Small-group layers (few filters per group) were packed for the path that
+  // vectorises across groups; see conv/grouped.h for the rule.
+  const bool grouped = use_grouped_path(weights);
+  SC2D_CHECK(!grouped || (weights.kernels->gconv_f32_nhwc != nullptr &&
+                          weights.gconv_lanes == weights.kernels->gconv_lanes &&
+                          weights.gconv_data.size() >=
+                              weights.gconv_blocks * weights.gconv_block_stride));
+  const auto run = grouped ? run_nhwc_grouped : run_nhwc;
 
   const ConvParams& p = plan.params;
   if (!p.channels_first) {
-    run_nhwc(plan, weights, input, output);
+    run(plan, weights, input, output);
     return true;
   }
   AlignedFloats input_nhwc(plan.input_elements);
   AlignedFloats output_nhwc(plan.output_elements);
   transpose_nchw_to_nhwc(input, input_nhwc.data(), p.batch, p.channels, p.height * p.width);
-  run_nhwc(plan, weights, input_nhwc.data(), output_nhwc.data());
+  run(plan, weights, input_nhwc.data(), output_nhwc.data());
   transpose_nhwc_to_nchw(output_nhwc.data(), output, p.batch, p.filters,
                          plan.out_h * plan.out_w);
   return true;

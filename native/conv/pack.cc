@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/checked_math.h"
+#include "conv/grouped.h"
 #include "conv/plan.h"
 
 namespace simd_conv2d {
@@ -70,7 +71,8 @@ std::shared_ptr<const PackedWeights> pack_conv2d_weights(const KernelTable& kern
                                                          std::int64_t kernel_length,
                                                          const float* bias,
                                                          std::int64_t bias_length,
-                                                         std::string* error) {
+                                                         std::string* error,
+                                                         PackPath path) {
   const std::int64_t nr = kernels.nr;
   const std::int64_t total = packed_weights_size(d, nr, error);
   if (total < 0) return nullptr;
@@ -97,6 +99,13 @@ std::shared_ptr<const PackedWeights> pack_conv2d_weights(const KernelTable& kern
   packed->nr = nr;
   packed->taps = taps;
   packed->filters_per_group = f / d.groups;
+  const bool grouped = path == PackPath::kAuto      ? grouped_path_applies(d, kernels)
+                       : path == PackPath::kGrouped ? grouped_layout_fits(d, kernels)
+                                                    : false;
+  if (grouped) {
+    if (!pack_grouped_weights(packed.get(), kernel, bias, error)) return nullptr;
+    return packed;
+  }
   packed->blocks_per_group = ceil_div(packed->filters_per_group, nr);
   packed->block_stride = nr + taps * cg * nr;
   packed->data = AlignedFloats(total);

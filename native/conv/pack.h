@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "conv/aligned_buffer.h"
 #include "kernels/kernel_table.h"
@@ -39,10 +40,37 @@ struct PackedWeights {
   std::int64_t block_stride = 0;       // floats per block: NR + taps * Cg * NR
   AlignedFloats data;
 
+  // Small-group layout (conv/grouped.h), packed instead of the one above when
+  // gconv_lanes > 0 (then blocks_per_group, block_stride and data are 0/empty):
+  //
+  //   gconv_data:      [ceil(filters / L) blocks][L bias][kh][kw][Cg][L]
+  //   gconv_lane_maps: [block][gconv_map_stride int32], see GconvTile
+  //
+  // Block b holds output channels b*L .. b*L + L - 1 across groups; lanes past
+  // `filters` are zero.
+  std::int64_t gconv_lanes = 0;         // L
+  std::int64_t gconv_blocks = 0;        // ceil(filters / L)
+  std::int64_t gconv_block_stride = 0;  // floats per block: L + taps * Cg * L
+  std::int64_t gconv_map_stride = 0;    // int32 per block lane map
+  AlignedFloats gconv_data;
+  std::vector<std::int32_t> gconv_lane_maps;
+
   const float* block(std::int64_t group, std::int64_t block_index) const {
     return data.data() + (group * blocks_per_group + block_index) * block_stride;
   }
+  const float* gconv_block(std::int64_t b) const {
+    return gconv_data.data() + b * gconv_block_stride;
+  }
+  const std::int32_t* gconv_lane_map(std::int64_t b) const {
+    return gconv_lane_maps.data() + b * gconv_map_stride;
+  }
 };
+
+// Which layout pack_conv2d_weights produces. kAuto applies the routing rule
+// of conv/grouped.h; the others force a path (tests compare the two):
+// kGrouped takes the small-group layout wherever its lane mapping fits
+// (grouped_layout_fits), whatever the group count and Fg, else igemm.
+enum class PackPath { kAuto, kIgemm, kGrouped };
 
 // kernel: kh*kw*Cg*filters floats in Keras order (kh, kw, Cg, filters).
 // bias: `filters` floats, or nullptr for no bias (zeros are packed).
@@ -54,7 +82,8 @@ std::shared_ptr<const PackedWeights> pack_conv2d_weights(const KernelTable& kern
                                                          std::int64_t kernel_length,
                                                          const float* bias,
                                                          std::int64_t bias_length,
-                                                         std::string* error);
+                                                         std::string* error,
+                                                         PackPath path = PackPath::kAuto);
 
 // Packed size in floats for these dims and NR, or -1 if they are invalid or
 // the size exceeds ConvLimits::kMaxElements. Sets *error when -1.

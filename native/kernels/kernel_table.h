@@ -39,11 +39,83 @@ struct ConvTile {
 // tile's bits therefore never depend on how the driver split the work.
 using ConvF32NhwcTileFn = void (*)(const ConvTile& tile, const Epilogue& epilogue);
 
+// One tile of the small-group path (conv/grouped.h): `rows` output pixels
+// times up to `lanes` consecutive output channels that may span several
+// groups. Used when filters per group (Fg) is small, where the igemm tile
+// above would leave most of its NR lanes zero (depthwise: one real lane).
+//
+// Lane j of the block computes output channel f = block * L + j (L =
+// gconv_lanes) of group g = f / Fg, and at channel step q (0 <= q < Cg) it
+// multiplies input channel g * Cg + q of the pixel by its weight. Which
+// channel that is, per lane and step, comes from the block's lane map, built
+// once at pack time:
+//
+//   lane_map[0]             mode of the whole block (GconvMode below)
+//   lane_map[1]             window width W: channels a window load may read,
+//                           V normally, fewer (C) when the layer has C < V
+//   lane_map[2]             0 (reserved)
+//   lane_map[3 + 2v + 0/1]  first channel of window A / window B of vector v
+//                           (v < L / V; V = gconv_window lanes per vector, a
+//                           power of two; B = A with one window)
+//   then [Cg][L] selectors: lane j = v * V + i at step q takes position
+//                           sel & (V - 1) of window A of vector v, or of
+//                           window B when sel < 0 (sign bit set)
+//   then [Cg][L] channels:  the same choice as a channel index of the pixel
+//                           (what a kernel without permutes reads)
+//
+// Windows never reach past channel C - 1 (they are shifted left, or W < V),
+// so a kernel may load W floats at pixel + window start. Lanes past the last
+// filter have zero weights and bias, select position i of window A (channel:
+// window A's first), and are computed but never stored.
+struct GconvTile {
+  std::int64_t rows;   // 1..gconv_mr output pixels
+  std::int64_t lanes;  // 1..gconv_lanes output channels stored
+  std::int64_t taps;   // >= 0 valid taps; 0 leaves activation(bias)
+  std::int64_t steps;  // Cg >= 1: channel steps per tap
+  // Inputs by offset rather than a [taps][MR] pointer table (the pixels'
+  // channels are all read, so one table serves every block of a tile):
+  // input + input_rows[r] + input_taps[t] is channel 0 of the pixel that row
+  // r reads under tap t (the pixel, not the group: lane maps hold absolute
+  // channels). Both offsets are >= 0; rows >= `rows` are not read.
+  const float* input;
+  const std::int64_t* input_rows;  // [MR]
+  const std::int64_t* input_taps;  // [taps]
+  // [taps] offset in floats from `weights` to tap t's Cg x L weight panel.
+  const std::int64_t* tap_offsets;
+  const float* bias;             // L biases (zeros when the layer has none)
+  const float* weights;          // the block's weights: [tap][q][L]
+  const std::int32_t* lane_map;  // the block's lane map (above)
+  // output + output_rows[r] is where row r's `lanes` outputs go (contiguous).
+  float* output;
+  const std::int64_t* output_rows;  // [MR]
+};
+
+// How lanes find their inputs within one block (lane_map[0]).
+enum GconvMode : std::int32_t {
+  kGconvIdentity = 0,  // one window; lane i takes position i at every step (Cg = Fg = 1)
+  kGconvInLane = 1,    // one window; every selector stays in its lane's half of the vector
+  kGconvCross = 2,     // one window; any position
+  kGconvTwoWindows = 3,  // windows A and B
+};
+
+// Computes one small-group tile, in the same reduction order as
+// ConvF32NhwcTileFn: from +0, over the listed taps in order and, within a
+// tap, over q in order (SIMD kernels fuse each step into one FMA, scalar ones
+// multiply then add), then + bias, then the epilogue. Each output therefore
+// gets exactly the bits the igemm kernel of the same arithmetic gives it.
+using GconvF32NhwcTileFn = void (*)(const GconvTile& tile, const Epilogue& epilogue);
+
 struct KernelTable {
   const char* isa;  // "scalar", "avx2", "avx512", "neon"
   std::int64_t mr;  // most output pixels per tile
   std::int64_t nr;  // output channels per tile; the packing block width
   ConvF32NhwcTileFn conv_f32_nhwc;
+  // Small-group path (conv/grouped.h); a table without it leaves these null/0
+  // and grouped layers use conv_f32_nhwc.
+  GconvF32NhwcTileFn gconv_f32_nhwc;
+  std::int64_t gconv_mr;      // most output pixels per tile
+  std::int64_t gconv_lanes;   // L: output channels per tile, a multiple of gconv_window
+  std::int64_t gconv_window;  // V: lanes per vector register = channels one window holds
 };
 
 }  // namespace simd_conv2d

@@ -1,9 +1,17 @@
 #include "tests/conv_harness.h"
 
+#include <cstring>
+#include <string_view>
+
 #include "conv/conv2d.h"
 #include "conv/pack.h"
 #include "conv/plan.h"
+#include "cpu/cpu_features.h"
 #include "cpu/dispatch.h"
+#include "kernels/registry.h"
+#if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
+#include "kernels/x86/x86_kernels.h"
+#endif
 
 namespace sc2d_test {
 
@@ -16,9 +24,39 @@ const char* const kAllActivations[] = {
 };
 const int kAllActivationCount = sizeof(kAllActivations) / sizeof(kAllActivations[0]);
 
+std::vector<const KernelTable*> runnable_tables() {
+  std::size_t count = 0;
+  const KernelTable* const* tables = compiled_kernel_tables(&count);
+  std::vector<const KernelTable*> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (cpu_supports_isa(tables[i]->isa)) out.push_back(tables[i]);
+  }
+  return out;
+}
+
+int epilogue_ulp_bound(const KernelTable& table, Activation activation) {
+  const std::string_view isa = table.isa;
+#if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
+  if (isa == "avx2" || isa == "avx512") return kX86ActivationUlpBound[static_cast<int>(activation)];
+#endif
+  (void)isa;
+  (void)activation;
+  return 0;  // scalar and NEON apply apply_epilogue_f64's arithmetic exactly
+}
+
+std::int64_t float_ulp_distance(float a, float b) {
+  auto ordered = [](float f) {
+    std::int32_t i;
+    std::memcpy(&i, &f, sizeof i);
+    return i < 0 ? -static_cast<std::int64_t>(i & 0x7fffffff) : static_cast<std::int64_t>(i);
+  };
+  const std::int64_t d = ordered(a) - ordered(b);
+  return d < 0 ? -d : d;
+}
+
 DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
                      const std::vector<float>& kernel, const std::vector<float>& bias,
-                     const std::string& activation, double alpha) {
+                     const std::string& activation, double alpha, const KernelTable* table) {
   DriverRun run;
   ConvParams p;
   p.batch = s.batch;
@@ -44,7 +82,7 @@ DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
   ConvPlan plan;
   if (!plan_conv2d(p, &plan, &run.error)) return run;
   WeightDims dims{s.kh, s.kw, s.channels / s.groups, s.filters, s.groups};
-  auto packed = pack_conv2d_weights(active_kernel_table(), dims, kernel.data(),
+  auto packed = pack_conv2d_weights(table != nullptr ? *table : active_kernel_table(), dims, kernel.data(),
                                     static_cast<std::int64_t>(kernel.size()),
                                     bias.empty() ? nullptr : bias.data(),
                                     static_cast<std::int64_t>(bias.size()), &run.error);

@@ -31,7 +31,7 @@ void check_layout(const WeightDims& d, bool with_bias) {
   std::string error;
   auto packed = pack_conv2d_weights(table, d, kernel.data(), static_cast<std::int64_t>(kernel.size()),
                                     with_bias ? bias.data() : nullptr,
-                                    with_bias ? d.filters : 0, &error);
+                                    with_bias ? d.filters : 0, &error, PackPath::kIgemm);
   CHECK_MSG(packed != nullptr, error);
   if (!packed) return;
   const std::int64_t fg = d.filters / d.groups;

@@ -12,4 +12,11 @@ constexpr std::int64_t kConvF32Nhwc4x8ScalarNR = 8;
 
 void conv_f32_nhwc_4x8_scalar(const ConvTile& tile, const Epilogue& epilogue);
 
+// Small-group tile (conv/grouped.h): 4 pixels x 8 lanes spanning groups.
+constexpr std::int64_t kGconvF32NhwcScalarMR = 4;
+constexpr std::int64_t kGconvF32NhwcScalarLanes = 8;
+constexpr std::int64_t kGconvF32NhwcScalarWindow = 8;
+
+void gconv_f32_nhwc_scalar(const GconvTile& tile, const Epilogue& epilogue);
+
 }  // namespace simd_conv2d

@@ -1,0 +1,62 @@
+// AVX-512 (F/BW/DQ/VL) indirect-GEMM tile: MR = 12 output pixels x NR = 32
+// output channels, 24 zmm accumulators (+ 2 weight vectors + 1 broadcast =
+// 27 of the 32 registers). Tails use __mmask16 stores.
+//
+// The body is the AVX2 kernel's (x86/conv_tile_inl.h and vec_math_inl.h over
+// Avx512Ops instead of Avx2Ops), so the per-output operation sequence, and
+// hence every output bit, is the same as AVX2's. That shared template is what
+// the tests exercise on AVX2-only machines; this instantiation itself only
+// runs where cpu_supports_isa("avx512") is true.
+//
+// Built with the AVX-512 flags only (CMake SC2D_AVX512_SOURCES, binding.gyp
+// target simd_conv2d_avx512). ODR safety as in the AVX2 kernel.
+
+// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized on their own
+// `__Y = __Y` placeholders (GCC bug 105593, fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include "kernels/x86/avx512_ops_inl.h"
+#include "kernels/x86/vec_math_inl.h"
+#include "kernels/x86/conv_tile_inl.h"
+#include "kernels/x86/x86_kernels.h"
+
+#include "common/check.h"
+
+namespace simd_conv2d {
+namespace {
+
+constexpr int MR = static_cast<int>(kConvF32Nhwc12x32Avx512MR);
+static_assert(kConvF32Nhwc12x32Avx512NR == 2 * Avx512Ops::kLanes, "NR is two vectors");
+
+}  // namespace
+
+void conv_f32_nhwc_12x32_avx512(const ConvTile& tile, const Epilogue& epilogue) {
+  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
+  SC2D_CHECK(tile.cols >= 1 && tile.cols <= kConvF32Nhwc12x32Avx512NR);
+  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
+  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
+  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
+                                tile.weights != nullptr));
+  switch (tile.rows) {
+    case 1: return conv_tile<Avx512Ops, MR, 1>(tile, epilogue);
+    case 2: return conv_tile<Avx512Ops, MR, 2>(tile, epilogue);
+    case 3: return conv_tile<Avx512Ops, MR, 3>(tile, epilogue);
+    case 4: return conv_tile<Avx512Ops, MR, 4>(tile, epilogue);
+    case 5: return conv_tile<Avx512Ops, MR, 5>(tile, epilogue);
+    case 6: return conv_tile<Avx512Ops, MR, 6>(tile, epilogue);
+    case 7: return conv_tile<Avx512Ops, MR, 7>(tile, epilogue);
+    case 8: return conv_tile<Avx512Ops, MR, 8>(tile, epilogue);
+    case 9: return conv_tile<Avx512Ops, MR, 9>(tile, epilogue);
+    case 10: return conv_tile<Avx512Ops, MR, 10>(tile, epilogue);
+    case 11: return conv_tile<Avx512Ops, MR, 11>(tile, epilogue);
+    default: return conv_tile<Avx512Ops, MR, 12>(tile, epilogue);
+  }
+}
+
+void activate_f32_avx512(float* values, std::int64_t count, const Epilogue& epilogue) {
+  if (count > 0) activate_floats<Avx512Ops>(values, count, epilogue);
+}
+
+}  // namespace simd_conv2d

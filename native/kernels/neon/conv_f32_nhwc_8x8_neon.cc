@@ -1,0 +1,286 @@
+// MR=8 x NR=8 indirect-GEMM tile for AArch64 Advanced SIMD.
+//
+// Register budget (32 q registers): 8 rows x 2 vectors = 16 accumulators,
+// 8 weight vectors (4 packed channel rows of NR=8 floats) and 2 input
+// vectors (4 channels of a row, one 128-bit load each) = 26. Each input
+// vector feeds 8 lane-indexed FMAs (`fmla v.4s, w.4s, x.s[lane]`), each
+// weight vector MR of them: 16 loads per 64 FMAs. Loading 4 channels of a row
+// at once and indexing lanes is XNNPACK's "ld128" igemm idea: rows come from
+// unrelated addresses (indirection), so they cannot be read as a packed
+// panel, and a broadcast load per row and channel would need 4x the input
+// loads.
+// NR = 8 divides the usual channel counts (no zero lanes for Cout = 8k),
+// matches the scalar table's packing, and MR = 8 keeps the FMA/load ratio at
+// 4. Tails of 2 and 1 channels use a 64-bit load and a broadcast. The kernel
+// never reads an input row past `channels` floats nor writes an output row
+// past `cols`.
+//
+// GCC's pre-register-allocation scheduler turns the 8-row loop into one with
+// a dozen vector register moves per 64 FMAs (moves that compete with FMAs
+// for the SIMD pipes on Cortex-A7x/Neoverse); CMake builds this file with
+// -fno-schedule-insns under GCC, which leaves the loop move- and spill-free
+// (objdump). The source order alternates two rows so dependent FMAs are four
+// instructions apart even without that scheduler.
+//
+// Reduction order per output, as the contract in kernel_table.h requires:
+// +0, one FMA per (tap, channel) in order, then + bias, then the epilogue.
+// Each lane-indexed FMA for channel c of a row is issued after the one for
+// channel c-1 of the same accumulator, so the order is exact; the bits equal
+// a scalar std::fma loop in that order (tests/test_neon_kernel.cc checks it).
+//
+// Epilogue: relu, relu6, leaky_relu, hard_sigmoid, hard_silu and linear are
+// done in registers and give exactly the bits of apply_epilogue_f64 (the
+// reference): relu and relu6 are exact selects, and the other three are
+// evaluated in float64 lanes with the same operations as the reference,
+// rounded once to float. Every other activation stores the row and calls
+// apply_epilogue_f64 on it.
+//
+// Functions here take or return vector types, so they all stay in an
+// anonymous namespace (no shared inline symbols built with other flags).
+#include <arm_neon.h>
+
+#include "common/check.h"
+#include "kernels/epilogue_f64.h"
+#include "kernels/neon/neon_kernels.h"
+
+namespace simd_conv2d {
+namespace {
+
+constexpr std::int64_t MR = kConvF32Nhwc8x8NeonMR;
+constexpr std::int64_t NR = kConvF32Nhwc8x8NeonNR;
+static_assert(NR == 8, "two q registers per row");
+
+// -O2 does not fully unroll these short loops on its own; unrolled, the
+// accumulator arrays become registers.
+#define SC2D_NEON_UNROLL _Pragma("GCC unroll 8")
+
+// The FMAs for 4 consecutive channels of one or two rows. w[2k], w[2k+1]
+// are channel k's packed weights (output channels 0..3 and 4..7) and lane k
+// of x is the row's input for that channel. Each accumulator sees its 4 FMAs
+// in channel order; the two rows' FMAs alternate so that dependent FMAs are
+// four instructions apart.
+inline void row_x4(float32x4_t& lo, float32x4_t& hi, float32x4_t x, const float32x4_t (&w)[8]) {
+  lo = vfmaq_laneq_f32(lo, w[0], x, 0);
+  hi = vfmaq_laneq_f32(hi, w[1], x, 0);
+  lo = vfmaq_laneq_f32(lo, w[2], x, 1);
+  hi = vfmaq_laneq_f32(hi, w[3], x, 1);
+  lo = vfmaq_laneq_f32(lo, w[4], x, 2);
+  hi = vfmaq_laneq_f32(hi, w[5], x, 2);
+  lo = vfmaq_laneq_f32(lo, w[6], x, 3);
+  hi = vfmaq_laneq_f32(hi, w[7], x, 3);
+}
+
+inline void rows2_x4(float32x4_t& lo0, float32x4_t& hi0, float32x4_t& lo1, float32x4_t& hi1,
+                     float32x4_t x0, float32x4_t x1, const float32x4_t (&w)[8]) {
+  lo0 = vfmaq_laneq_f32(lo0, w[0], x0, 0);
+  hi0 = vfmaq_laneq_f32(hi0, w[1], x0, 0);
+  lo1 = vfmaq_laneq_f32(lo1, w[0], x1, 0);
+  hi1 = vfmaq_laneq_f32(hi1, w[1], x1, 0);
+  lo0 = vfmaq_laneq_f32(lo0, w[2], x0, 1);
+  hi0 = vfmaq_laneq_f32(hi0, w[3], x0, 1);
+  lo1 = vfmaq_laneq_f32(lo1, w[2], x1, 1);
+  hi1 = vfmaq_laneq_f32(hi1, w[3], x1, 1);
+  lo0 = vfmaq_laneq_f32(lo0, w[4], x0, 2);
+  hi0 = vfmaq_laneq_f32(hi0, w[5], x0, 2);
+  lo1 = vfmaq_laneq_f32(lo1, w[4], x1, 2);
+  hi1 = vfmaq_laneq_f32(hi1, w[5], x1, 2);
+  lo0 = vfmaq_laneq_f32(lo0, w[6], x0, 3);
+  hi0 = vfmaq_laneq_f32(hi0, w[7], x0, 3);
+  lo1 = vfmaq_laneq_f32(lo1, w[6], x1, 3);
+  hi1 = vfmaq_laneq_f32(hi1, w[7], x1, 3);
+}
+
+// The same for 2 channels (lanes 0 and 1 of a 64-bit x).
+inline void row_x2(float32x4_t& lo, float32x4_t& hi, float32x2_t x, const float32x4_t (&w)[4]) {
+  lo = vfmaq_lane_f32(lo, w[0], x, 0);
+  hi = vfmaq_lane_f32(hi, w[1], x, 0);
+  lo = vfmaq_lane_f32(lo, w[2], x, 1);
+  hi = vfmaq_lane_f32(hi, w[3], x, 1);
+}
+
+// ---------------------------------------------------------------- epilogue
+
+// x > 0 ? x : (x is NaN ? x : +0), as the reference relu (-0 becomes +0).
+inline float32x4_t relu(float32x4_t x) {
+  const uint32x4_t keep = vorrq_u32(vcgtq_f32(x, vdupq_n_f32(0.0f)), vmvnq_u32(vceqq_f32(x, x)));
+  return vbslq_f32(keep, x, vdupq_n_f32(0.0f));
+}
+
+inline float32x4_t relu6(float32x4_t x) {
+  const float32x4_t six = vdupq_n_f32(6.0f);
+  return vbslq_f32(vcgtq_f32(x, six), six, relu(x));
+}
+
+inline float64x2_t leaky_relu_f64(float64x2_t x, float64x2_t alpha) {
+  return vbslq_f64(vcgeq_f64(x, vdupq_n_f64(0.0)), x, vmulq_f64(alpha, x));
+}
+
+// t = x / 6 + 0.5 clamped to [0, 1]; NaN stays NaN. Division, not a multiply
+// by 1/6, because that is what the reference computes.
+inline float64x2_t hard_sigmoid_f64(float64x2_t x) {
+  const float64x2_t zero = vdupq_n_f64(0.0);
+  const float64x2_t one = vdupq_n_f64(1.0);
+  float64x2_t t = vaddq_f64(vdivq_f64(x, vdupq_n_f64(6.0)), vdupq_n_f64(0.5));
+  t = vbslq_f64(vcgtq_f64(t, one), one, t);
+  return vbslq_f64(vcltq_f64(t, zero), zero, t);
+}
+
+// Widens to float64, applies f, rounds once back to float: the reference's
+// arithmetic, lane by lane.
+template <typename F>
+inline float32x4_t via_f64(float32x4_t v, F f) {
+  const float64x2_t lo = f(vcvt_f64_f32(vget_low_f32(v)));
+  const float64x2_t hi = f(vcvt_high_f64_f32(v));
+  return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
+}
+
+// Stores lanes [0, cols) of (lo, hi); never touches dst[cols..NR).
+inline void store_row(float* dst, float32x4_t lo, float32x4_t hi, std::int64_t cols) {
+  if (cols == NR) {
+    vst1q_f32(dst, lo);
+    vst1q_f32(dst + 4, hi);
+    return;
+  }
+  if (cols >= 4) {
+    vst1q_f32(dst, lo);
+    dst += 4;
+    cols -= 4;
+    lo = hi;
+  }
+  float32x2_t pair = vget_low_f32(lo);
+  if (cols >= 2) {
+    vst1_f32(dst, pair);
+    dst += 2;
+    cols -= 2;
+    pair = vget_high_f32(lo);
+  }
+  if (cols >= 1) vst1_lane_f32(dst, pair, 0);
+}
+
+// ---------------------------------------------------------------- tile
+
+template <int R>
+void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+  float32x4_t lo[R];  // output channels 0..3 of row r
+  float32x4_t hi[R];  // output channels 4..7
+  SC2D_NEON_UNROLL
+  for (int r = 0; r < R; ++r) lo[r] = hi[r] = vdupq_n_f32(0.0f);
+
+  const std::int64_t channels = tile.channels;
+  for (std::int64_t t = 0; t < tile.taps; ++t) {
+    const float* const* in = tile.input + t * MR;
+    const float* a[R];
+    SC2D_NEON_UNROLL
+    for (int r = 0; r < R; ++r) a[r] = in[r];
+    const float* w = tile.weights + tile.tap_offsets[t];
+
+    std::int64_t c = 0;
+    for (; c + 4 <= channels; c += 4, w += 4 * NR) {
+      float32x4_t wv[8];
+      SC2D_NEON_UNROLL
+      for (int k = 0; k < 8; ++k) wv[k] = vld1q_f32(w + 4 * k);
+      SC2D_NEON_UNROLL
+      for (int r = 0; r + 1 < R; r += 2) {
+        rows2_x4(lo[r], hi[r], lo[r + 1], hi[r + 1], vld1q_f32(a[r] + c), vld1q_f32(a[r + 1] + c),
+                 wv);
+      }
+      if constexpr (R % 2 != 0) row_x4(lo[R - 1], hi[R - 1], vld1q_f32(a[R - 1] + c), wv);
+    }
+    if (c + 2 <= channels) {
+      float32x4_t wv[4];
+      SC2D_NEON_UNROLL
+      for (int k = 0; k < 4; ++k) wv[k] = vld1q_f32(w + 4 * k);
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) row_x2(lo[r], hi[r], vld1_f32(a[r] + c), wv);
+      c += 2;
+      w += 2 * NR;
+    }
+    if (c < channels) {
+      const float32x4_t w0 = vld1q_f32(w);
+      const float32x4_t w1 = vld1q_f32(w + 4);
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) {
+        const float32x4_t x = vld1q_dup_f32(a[r] + c);
+        lo[r] = vfmaq_f32(lo[r], w0, x);
+        hi[r] = vfmaq_f32(hi[r], w1, x);
+      }
+    }
+  }
+
+  // + bias once, after the sum (Keras: conv(x, kernel) + bias).
+  const float32x4_t bias_lo = vld1q_f32(tile.bias);
+  const float32x4_t bias_hi = vld1q_f32(tile.bias + 4);
+  SC2D_NEON_UNROLL
+  for (int r = 0; r < R; ++r) {
+    lo[r] = vaddq_f32(lo[r], bias_lo);
+    hi[r] = vaddq_f32(hi[r], bias_hi);
+  }
+
+  const std::int64_t cols = tile.cols;
+  switch (epilogue.activation) {
+    case Activation::kLinear:
+      break;
+    case Activation::kRelu:
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) lo[r] = relu(lo[r]), hi[r] = relu(hi[r]);
+      break;
+    case Activation::kRelu6:
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) lo[r] = relu6(lo[r]), hi[r] = relu6(hi[r]);
+      break;
+    case Activation::kLeakyRelu: {
+      const float64x2_t alpha = vdupq_n_f64(epilogue.alpha);
+      const auto f = [alpha](float64x2_t x) { return leaky_relu_f64(x, alpha); };
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
+      break;
+    }
+    case Activation::kHardSigmoid: {
+      const auto f = [](float64x2_t x) { return hard_sigmoid_f64(x); };
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
+      break;
+    }
+    case Activation::kHardSilu: {
+      const auto f = [](float64x2_t x) { return vmulq_f64(x, hard_sigmoid_f64(x)); };
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
+      break;
+    }
+    default:
+      // Transcendental activations: the float64 reference on the stored row.
+      SC2D_NEON_UNROLL
+      for (int r = 0; r < R; ++r) {
+        store_row(tile.output[r], lo[r], hi[r], cols);
+        apply_epilogue_f64(tile.output[r], cols, epilogue);
+      }
+      return;
+  }
+  SC2D_NEON_UNROLL
+  for (int r = 0; r < R; ++r) store_row(tile.output[r], lo[r], hi[r], cols);
+}
+
+#undef SC2D_NEON_UNROLL
+
+}  // namespace
+
+void conv_f32_nhwc_8x8_neon(const ConvTile& tile, const Epilogue& epilogue) {
+  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
+  SC2D_CHECK(tile.cols >= 1 && tile.cols <= NR);
+  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
+  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
+  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
+                                tile.weights != nullptr));
+  switch (tile.rows) {
+    case 1: return tile_rows<1>(tile, epilogue);
+    case 2: return tile_rows<2>(tile, epilogue);
+    case 3: return tile_rows<3>(tile, epilogue);
+    case 4: return tile_rows<4>(tile, epilogue);
+    case 5: return tile_rows<5>(tile, epilogue);
+    case 6: return tile_rows<6>(tile, epilogue);
+    case 7: return tile_rows<7>(tile, epilogue);
+    default: return tile_rows<8>(tile, epilogue);
+  }
+}
+
+}  // namespace simd_conv2d

@@ -1,0 +1,152 @@
+// The x86 indirect-GEMM tile (kernel_table.h's ConvTile contract), written
+// once over a vector-ops traits type and instantiated in each ISA's
+// translation unit: AVX2 (8 lanes, 6 x 16) and AVX-512 (16 lanes, 12 x 32).
+//
+// Register tile: R rows x 2 vectors of accumulators (NR = 2 * lanes). Per
+// tap, the R input row pointers are loaded once; per input channel the kernel
+// loads the 2 weight vectors, broadcasts one input float per row and issues
+// 2 R FMAs. Each output therefore sees exactly the contract's order: +0, then
+// fma(x, w, acc) over taps in order and channels in order, then + bias, then
+// the activation. That order depends on neither MR, NR nor the ISA, so the
+// AVX2 and AVX-512 kernels agree bit for bit.
+//
+// The channel loop is unrolled by 2 (kUnroll): GCC 12 keeps that spill-free
+// for both tiles (checked with objdump: no stack operands in the loop),
+// while by 4 it interleaves the copies and spills accumulators of the 6 x 16
+// AVX2 tile.
+//
+// Rows are a template parameter (one instantiation per row count 1..MR), so
+// the accumulators and row pointers live in registers with no per-row
+// branches. Columns past tile.cols are computed (their weights are zero) but
+// never stored: the tail is written with masked stores.
+//
+// Include only from ISA translation units, after the traits and
+// vec_math_inl.h; everything here has internal linkage.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernel_table.h"
+
+// Full unrolling of the per-row loops is what keeps the accumulators in
+// registers (GCC -O2 would otherwise keep them in a stack array).
+#ifndef SC2D_UNROLL
+#define SC2D_UNROLL _Pragma("GCC unroll 16")
+#endif
+
+namespace simd_conv2d {
+namespace {
+
+// The fused epilogue for activations other than linear / relu: the R x NR
+// biased sums go through a small stack buffer, are activated in place
+// vector by vector, and stored with the column mask.
+template <class T>
+__attribute__((noinline)) void activate_and_store(float* buffer, int rows, int cols,
+                                                  float* const* output,
+                                                  const Epilogue& epilogue) {
+  constexpr int L = T::kLanes;
+  activate_vectors<T>(buffer, 2 * rows, epilogue);
+  const int n0 = cols < L ? cols : L;
+  const int n1 = cols - n0;
+  for (int r = 0; r < rows; ++r) {
+    T::store_n(output[r], T::load(buffer + r * 2 * L), n0);
+    T::store_n(output[r] + L, T::load(buffer + r * 2 * L + L), n1);
+  }
+}
+
+template <class T, int MR, int R, int kUnroll = 2>
+void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
+  using V = typename T::V;
+  constexpr int L = T::kLanes;
+  constexpr int NR = 2 * L;
+
+  V acc0[R];
+  V acc1[R];
+  SC2D_UNROLL
+  for (int r = 0; r < R; ++r) {
+    acc0[r] = T::zero();
+    acc1[r] = T::zero();
+  }
+
+  const std::int64_t taps = tile.taps;
+  const std::int64_t channels = tile.channels;
+  const float* const* input = tile.input;
+  for (std::int64_t t = 0; t < taps; ++t, input += MR) {
+    const float* a[R];
+    SC2D_UNROLL
+    for (int r = 0; r < R; ++r) a[r] = input[r];
+    const float* w = tile.weights + tile.tap_offsets[t];
+    std::int64_t c = 0;
+    // kUnroll channels per iteration; the per-output order is unchanged.
+    for (; c + kUnroll <= channels; c += kUnroll, w += kUnroll * NR) {
+      SC2D_UNROLL
+      for (int q = 0; q < kUnroll; ++q) {
+        const V w0 = T::load(w + q * NR);
+        const V w1 = T::load(w + q * NR + L);
+        SC2D_UNROLL
+        for (int r = 0; r < R; ++r) {
+          const V x = T::broadcast(a[r] + c + q);
+          acc0[r] = T::fma(x, w0, acc0[r]);
+          acc1[r] = T::fma(x, w1, acc1[r]);
+        }
+      }
+    }
+    for (; c < channels; ++c, w += NR) {
+      const V w0 = T::load(w);
+      const V w1 = T::load(w + L);
+      SC2D_UNROLL
+      for (int r = 0; r < R; ++r) {
+        const V x = T::broadcast(a[r] + c);
+        acc0[r] = T::fma(x, w0, acc0[r]);
+        acc1[r] = T::fma(x, w1, acc1[r]);
+      }
+    }
+  }
+
+  // Bias once, after the sum.
+  const V b0 = T::load(tile.bias);
+  const V b1 = T::load(tile.bias + L);
+  SC2D_UNROLL
+  for (int r = 0; r < R; ++r) {
+    acc0[r] = T::add(acc0[r], b0);
+    acc1[r] = T::add(acc1[r], b1);
+  }
+
+  const int cols = static_cast<int>(tile.cols);
+  float* const* output = tile.output;
+  if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
+    if (epilogue.activation == Activation::kRelu) {
+      SC2D_UNROLL
+      for (int r = 0; r < R; ++r) {
+        acc0[r] = relu_<T>(acc0[r]);
+        acc1[r] = relu_<T>(acc1[r]);
+      }
+    }
+    if (cols == NR) {
+      SC2D_UNROLL
+      for (int r = 0; r < R; ++r) {
+        T::store(output[r], acc0[r]);
+        T::store(output[r] + L, acc1[r]);
+      }
+    } else {
+      const int n0 = cols < L ? cols : L;
+      const int n1 = cols - n0;
+      SC2D_UNROLL
+      for (int r = 0; r < R; ++r) {
+        T::store_n(output[r], acc0[r], n0);
+        T::store_n(output[r] + L, acc1[r], n1);
+      }
+    }
+    return;
+  }
+  alignas(64) float buffer[R * NR];
+  SC2D_UNROLL
+  for (int r = 0; r < R; ++r) {
+    T::store(buffer + r * NR, acc0[r]);
+    T::store(buffer + r * NR + L, acc1[r]);
+  }
+  activate_and_store<T>(buffer, R, cols, output, epilogue);
+}
+
+}  // namespace
+}  // namespace simd_conv2d

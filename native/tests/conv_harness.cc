@@ -1,9 +1,12 @@
 #include "tests/conv_harness.h"
 
+#include <cmath>
 #include <cstring>
+#include <sstream>
 #include <string_view>
 
 #include "conv/conv2d.h"
+#include "conv/grouped.h"
 #include "conv/pack.h"
 #include "conv/plan.h"
 #include "cpu/cpu_features.h"
@@ -54,9 +57,35 @@ std::int64_t float_ulp_distance(float a, float b) {
   return d < 0 ? -d : d;
 }
 
+ConvData random_conv_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  ConvData d;
+  const std::int64_t cg = s.channels / s.groups;
+  const float scale = 2.0f / std::sqrt(static_cast<float>(s.kh * s.kw * cg));
+  d.input.resize(static_cast<size_t>(s.batch * s.height * s.width * s.channels));
+  d.kernel.resize(static_cast<size_t>(s.kh * s.kw * cg * s.filters));
+  for (float& v : d.input) v = unit(rng);
+  for (float& v : d.kernel) v = unit(rng) * scale;
+  if (with_bias) {
+    d.bias.resize(static_cast<size_t>(s.filters));
+    for (float& v : d.bias) v = unit(rng);
+  }
+  return d;
+}
+
+std::string describe_shape(const RefShape& s) {
+  std::ostringstream o;
+  o << "N" << s.batch << " H" << s.height << " W" << s.width << " C" << s.channels
+    << (s.channels_first ? " NCHW" : " NHWC") << " k" << s.kh << "x" << s.kw << " s" << s.stride_h
+    << "," << s.stride_w << " d" << s.dilation_h << "," << s.dilation_w
+    << (s.same ? " same" : " valid") << " G" << s.groups << " F" << s.filters;
+  return o.str();
+}
+
 DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
                      const std::vector<float>& kernel, const std::vector<float>& bias,
-                     const std::string& activation, double alpha, const KernelTable* table) {
+                     const std::string& activation, double alpha, const KernelTable* table,
+                     PackPath path) {
   DriverRun run;
   ConvParams p;
   p.batch = s.batch;
@@ -85,8 +114,9 @@ DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
   auto packed = pack_conv2d_weights(table != nullptr ? *table : active_kernel_table(), dims, kernel.data(),
                                     static_cast<std::int64_t>(kernel.size()),
                                     bias.empty() ? nullptr : bias.data(),
-                                    static_cast<std::int64_t>(bias.size()), &run.error);
+                                    static_cast<std::int64_t>(bias.size()), &run.error, path);
   if (!packed) return run;
+  run.grouped = use_grouped_path(*packed);
   // Guard zones on both sides catch stores outside the output.
   constexpr size_t kGuard = 67;
   constexpr float kSentinel = -12345.678f;

@@ -2,28 +2,51 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "conv/pack.h"
 #include "kernels/activation.h"
 #include "kernels/kernel_table.h"
 #include "tests/reference_conv.h"
 
 namespace sc2d_test {
 
+// A case's input, Keras-layout kernel and (possibly empty) bias.
+struct ConvData {
+  std::vector<float> input, kernel, bias;
+};
+
+// Uniform [-1, 1) inputs and biases; kernel values scaled by 2/sqrt(K) so
+// outputs stay O(1) whatever the reduction length.
+ConvData random_conv_data(const RefShape& shape, bool with_bias, std::mt19937_64& rng);
+
+// "N2 H5 W7 C4 NHWC k3x3 s1,1 d1,1 same G2 F6", for failure messages.
+std::string describe_shape(const RefShape& shape);
+
 struct DriverRun {
   bool ok = false;
+  bool grouped = false;  // the weights were packed for the small-group path
   std::string error;
   std::vector<float> output;
   bool guards_intact = true;  // nothing was written just outside the output
 };
 
 // The activation is given by its Keras name; alpha < 0 picks the Keras default.
-// The weights are packed for `table` (the process' active table when null).
+// The weights are packed for `table` (the process' active table when null),
+// in the layout `path` asks for.
 DriverRun run_driver(const RefShape& shape, const std::vector<float>& input,
                      const std::vector<float>& kernel, const std::vector<float>& bias,
                      const std::string& activation, double alpha,
-                     const simd_conv2d::KernelTable* table = nullptr);
+                     const simd_conv2d::KernelTable* table = nullptr,
+                     simd_conv2d::PackPath path = simd_conv2d::PackPath::kAuto);
+
+inline DriverRun run_driver(const RefShape& shape, const ConvData& d, const simd_conv2d::KernelTable& table,
+                            simd_conv2d::PackPath path, const std::string& activation = "linear",
+                            double alpha = -1) {
+  return run_driver(shape, d.input, d.kernel, d.bias, activation, alpha, &table, path);
+}
 
 // The compiled-in kernel tables this CPU can run, best first (scalar last).
 std::vector<const simd_conv2d::KernelTable*> runnable_tables();

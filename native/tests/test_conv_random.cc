@@ -42,33 +42,7 @@ using simd_conv2d::Epilogue;
 constexpr double kU = 1.0 / 16777216.0;  // 2^-24
 
 std::string describe(const RefShape& s, bool bias, const std::string& act) {
-  std::ostringstream o;
-  o << "N" << s.batch << " H" << s.height << " W" << s.width << " C" << s.channels
-    << (s.channels_first ? " NCHW" : " NHWC") << " k" << s.kh << "x" << s.kw << " s" << s.stride_h
-    << "," << s.stride_w << " d" << s.dilation_h << "," << s.dilation_w
-    << (s.same ? " same" : " valid") << " G" << s.groups << " F" << s.filters
-    << (bias ? " bias" : " nobias") << " " << act;
-  return o.str();
-}
-
-struct Data {
-  std::vector<float> input, kernel, bias;
-};
-
-Data random_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
-  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
-  Data d;
-  const std::int64_t cg = s.channels / s.groups;
-  const float scale = 2.0f / std::sqrt(static_cast<float>(s.kh * s.kw * cg));
-  d.input.resize(static_cast<size_t>(s.batch * s.height * s.width * s.channels));
-  d.kernel.resize(static_cast<size_t>(s.kh * s.kw * cg * s.filters));
-  for (float& v : d.input) v = unit(rng);
-  for (float& v : d.kernel) v = unit(rng) * scale;
-  if (with_bias) {
-    d.bias.resize(static_cast<size_t>(s.filters));
-    for (float& v : d.bias) v = unit(rng);
-  }
-  return d;
+  return describe_shape(s) + (bias ? " bias " : " nobias ") + act;
 }
 
 // ulp of a float of magnitude |v| (2^-149 for zero and subnormals).
@@ -80,7 +54,7 @@ double float_ulp(double v) {
   return std::ldexp(1.0, e - 24);
 }
 
-void check_case(const simd_conv2d::KernelTable& table, const RefShape& s, const Data& d,
+void check_case(const simd_conv2d::KernelTable& table, const RefShape& s, const ConvData& d,
                 const std::string& act, double alpha) {
   const std::string what = std::string("[") + table.isa + "] " + describe(s, !d.bias.empty(), act);
   const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
@@ -177,7 +151,7 @@ TEST_CASE(random_shapes_every_activation) {
   for (int i = 0; i < 3400; ++i) {
     const RefShape s = random_shape(rng);
     const bool bias = (i % 3) != 0;
-    const Data d = random_data(s, bias, rng);
+    const ConvData d = random_conv_data(s, bias, rng);
     const std::string act = kAllActivations[i % kAllActivationCount];
     // Exercise non-default slopes / alphas as well as the defaults.
     const double alpha = (i / kAllActivationCount) % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);
@@ -203,7 +177,7 @@ TEST_CASE(fixed_edge_shapes) {
   };
   for (const RefShape& s : shapes) {
     for (bool bias : {false, true}) {
-      const Data d = random_data(s, bias, rng);
+      const ConvData d = random_conv_data(s, bias, rng);
       for (const simd_conv2d::KernelTable* table : runnable_tables())
         check_case(*table, s, d, bias ? "relu" : "linear", -1);
     }
@@ -217,7 +191,7 @@ TEST_CASE(exact_integer_case) {
   for (bool same : {false, true}) {
     for (const auto& st : strides) {
       RefShape s{2, 10, 10, 3, false, 2, 2, st[0], st[1], 1, 1, same, 1, 2};
-      Data d;
+      ConvData d;
       for (int i = 0; i < 600; ++i) d.input.push_back(static_cast<float>(i));
       for (int i = 0; i < 24; ++i) d.kernel.push_back(static_cast<float>(i));
       d.bias.assign(2, 0.0f);
@@ -241,7 +215,7 @@ TEST_CASE(non_finite_values_stay_local) {
   // it; padding reads must never see it.
   RefShape s{1, 6, 6, 2, false, 3, 3, 1, 1, 1, 1, true, 1, 3};
   std::mt19937_64 rng(3);
-  Data d = random_data(s, true, rng);
+  ConvData d = random_conv_data(s, true, rng);
   d.input[static_cast<size_t>((2 * 6 + 3) * 2 + 1)] = NAN;  // pixel (2,3), channel 1
   for (const simd_conv2d::KernelTable* table : runnable_tables()) {
     const DriverRun run = run_driver(s, d.input, d.kernel, d.bias, "relu", -1, table);
@@ -268,7 +242,7 @@ TEST_CASE(bitwise_identical_across_thread_counts) {
   };
   const int saved = simd_conv2d::get_num_threads();
   for (const RefShape& s : shapes) {
-    const Data d = random_data(s, true, rng);
+    const ConvData d = random_conv_data(s, true, rng);
     for (const simd_conv2d::KernelTable* table : runnable_tables()) {
       simd_conv2d::set_num_threads(1);
       const DriverRun one = run_driver(s, d.input, d.kernel, d.bias, "gelu", -1, table);
@@ -305,7 +279,7 @@ TEST_CASE(avx2_and_avx512_bitwise_equal) {
   std::mt19937_64 rng(12);
   for (int i = 0; i < 400; ++i) {
     const RefShape s = random_shape(rng);
-    const Data d = random_data(s, i % 2 == 0, rng);
+    const ConvData d = random_conv_data(s, i % 2 == 0, rng);
     const std::string act = kAllActivations[i % kAllActivationCount];
     const DriverRun a = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx2);
     const DriverRun b = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx512);

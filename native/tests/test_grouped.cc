@@ -37,105 +37,11 @@ using namespace simd_conv2d;
 
 constexpr double kU = 1.0 / 16777216.0;  // 2^-24
 
-// Tables this build has and this CPU runs, scalar included.
-std::vector<const KernelTable*> runnable_tables() {
-  std::vector<const KernelTable*> out;
-  for (const std::string& isa : available_isas()) {
-    std::string error;
-    if (const KernelTable* t = select_kernel_table(isa.c_str(), &error)) out.push_back(t);
-  }
-  return out;
-}
-
 std::vector<const KernelTable*> grouped_tables() {
   std::vector<const KernelTable*> out;
   for (const KernelTable* t : runnable_tables()) {
     if (t->gconv_f32_nhwc != nullptr) out.push_back(t);
   }
-  return out;
-}
-
-std::string describe(const RefShape& s) {
-  std::ostringstream o;
-  o << "N" << s.batch << " H" << s.height << " W" << s.width << " C" << s.channels
-    << (s.channels_first ? " NCHW" : " NHWC") << " k" << s.kh << "x" << s.kw << " s" << s.stride_h
-    << "," << s.stride_w << " d" << s.dilation_h << "," << s.dilation_w
-    << (s.same ? " same" : " valid") << " G" << s.groups << " F" << s.filters;
-  return o.str();
-}
-
-struct Data {
-  std::vector<float> input, kernel, bias;
-};
-
-Data random_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
-  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
-  Data d;
-  const std::int64_t cg = s.channels / s.groups;
-  const float scale = 2.0f / std::sqrt(static_cast<float>(s.kh * s.kw * cg));
-  d.input.resize(static_cast<size_t>(s.batch * s.height * s.width * s.channels));
-  d.kernel.resize(static_cast<size_t>(s.kh * s.kw * cg * s.filters));
-  for (float& v : d.input) v = unit(rng);
-  for (float& v : d.kernel) v = unit(rng) * scale;
-  if (with_bias) {
-    d.bias.resize(static_cast<size_t>(s.filters));
-    for (float& v : d.bias) v = unit(rng);
-  }
-  return d;
-}
-
-struct Run {
-  bool ok = false;
-  bool grouped = false;  // took the small-group path
-  std::string error;
-  std::vector<float> output;
-  bool guards_intact = true;
-};
-
-// plan -> pack (for `table`, layout `path`) -> forward, with guard zones.
-Run run(const RefShape& s, const Data& d, const KernelTable& table, PackPath path,
-        const std::string& activation = "linear", double alpha = -1) {
-  Run out;
-  ConvParams p;
-  p.batch = s.batch;
-  p.height = s.height;
-  p.width = s.width;
-  p.channels = s.channels;
-  p.channels_first = s.channels_first;
-  p.kernel_h = s.kh;
-  p.kernel_w = s.kw;
-  p.stride_h = s.stride_h;
-  p.stride_w = s.stride_w;
-  p.dilation_h = s.dilation_h;
-  p.dilation_w = s.dilation_w;
-  p.padding = s.same ? Padding::kSame : Padding::kValid;
-  p.groups = s.groups;
-  p.filters = s.filters;
-  if (!parse_activation(activation, &p.activation)) {
-    out.error = "unknown activation " + activation;
-    return out;
-  }
-  p.alpha = alpha < 0 ? default_activation_alpha(p.activation) : alpha;
-  ConvPlan plan;
-  if (!plan_conv2d(p, &plan, &out.error)) return out;
-  WeightDims dims{s.kh, s.kw, s.channels / s.groups, s.filters, s.groups};
-  auto packed = pack_conv2d_weights(table, dims, d.kernel.data(),
-                                    static_cast<std::int64_t>(d.kernel.size()),
-                                    d.bias.empty() ? nullptr : d.bias.data(),
-                                    static_cast<std::int64_t>(d.bias.size()), &out.error, path);
-  if (!packed) return out;
-  out.grouped = use_grouped_path(*packed);
-  constexpr size_t kGuard = 67;
-  constexpr float kSentinel = -12345.678f;
-  const size_t n = static_cast<size_t>(plan.output_elements);
-  std::vector<float> buffer(n + 2 * kGuard, kSentinel);
-  out.ok = conv2d_forward(plan, *packed, d.input.data(), static_cast<std::int64_t>(d.input.size()),
-                          buffer.data() + kGuard, plan.output_elements, &out.error);
-  for (size_t i = 0; i < kGuard; ++i) {
-    out.guards_intact = out.guards_intact && buffer[i] == kSentinel &&
-                        buffer[kGuard + n + i] == kSentinel;
-  }
-  out.output.assign(buffer.begin() + kGuard, buffer.begin() + kGuard + n);
   return out;
 }
 
@@ -151,7 +57,7 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b, size_t*
 }
 
 // Checks the linear output against the reference; returns false on failure.
-bool within_tolerance(const RefShape& s, const Data& d, const std::vector<float>& y,
+bool within_tolerance(const RefShape& s, const ConvData& d, const std::vector<float>& y,
                       const std::string& what) {
   const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
   CHECK_MSG(y.size() == ref.value.size(), what << ": output size");
@@ -329,22 +235,22 @@ TEST_CASE(grouped_random_against_reference_and_igemm) {
     int grouped_runs = 0;
     for (int i = 0; i < 700; ++i) {
       const RefShape s = random_grouped_shape(rng);
-      const Data d = random_data(s, i % 3 != 0, rng);
-      const std::string what = std::string(t->isa) + " " + describe(s);
-      const Run g = run(s, d, *t, PackPath::kGrouped);
+      const ConvData d = random_conv_data(s, i % 3 != 0, rng);
+      const std::string what = std::string(t->isa) + " " + describe_shape(s);
+      const DriverRun g = run_driver(s, d, *t, PackPath::kGrouped);
       CHECK_MSG(g.ok, what << ": " << g.error);
       if (!g.ok) continue;
       CHECK_MSG(g.guards_intact, what << ": wrote outside the output");
       grouped_runs += g.grouped ? 1 : 0;
       within_tolerance(s, d, g.output, what + (g.grouped ? " grouped" : " igemm"));
-      const Run ig = run(s, d, *t, PackPath::kIgemm);
+      const DriverRun ig = run_driver(s, d, *t, PackPath::kIgemm);
       CHECK_MSG(ig.ok && !ig.grouped, what << ": " << ig.error);
       size_t where = 0;
       CHECK_MSG(same_bits(g.output, ig.output, &where),
                 what << ": grouped and igemm differ at " << where << ": " << g.output[where]
                      << " vs " << ig.output[where]);
       // Auto routing agrees with the rule and with the forced paths' bits.
-      const Run a = run(s, d, *t, PackPath::kAuto);
+      const DriverRun a = run_driver(s, d, *t, PackPath::kAuto);
       const WeightDims dims{s.kh, s.kw, s.channels / s.groups, s.filters, s.groups};
       CHECK_MSG(a.ok && a.grouped == grouped_path_applies(dims, *t), what);
       CHECK_MSG(same_bits(a.output, g.output, &where), what << ": auto differs");
@@ -352,9 +258,9 @@ TEST_CASE(grouped_random_against_reference_and_igemm) {
       const std::string act = kAllActivations[i % kAllActivationCount];
       if (act == "linear" || !g.grouped) continue;
       const double alpha = i % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);
-      const Run fused = run(s, d, *t, PackPath::kGrouped, act, alpha);
+      const DriverRun fused = run_driver(s, d, *t, PackPath::kGrouped, act, alpha);
       CHECK_MSG(fused.ok && fused.guards_intact, what << " " << act);
-      const Run fused_igemm = run(s, d, *t, PackPath::kIgemm, act, alpha);
+      const DriverRun fused_igemm = run_driver(s, d, *t, PackPath::kIgemm, act, alpha);
       CHECK_MSG(fused_igemm.ok && same_bits(fused.output, fused_igemm.output, &where),
                 what << " " << act << ": fused grouped " << fused.output[where] << " vs igemm "
                      << fused_igemm.output[where] << " at " << where);
@@ -393,13 +299,13 @@ TEST_CASE(grouped_fixed_shapes) {
   for (const KernelTable* t : grouped_tables()) {
     for (const RefShape& s : shapes) {
       for (bool bias : {false, true}) {
-        const Data d = random_data(s, bias, rng);
-        const std::string what = std::string(t->isa) + " " + describe(s);
-        const Run g = run(s, d, *t, PackPath::kGrouped);
+        const ConvData d = random_conv_data(s, bias, rng);
+        const std::string what = std::string(t->isa) + " " + describe_shape(s);
+        const DriverRun g = run_driver(s, d, *t, PackPath::kGrouped);
         CHECK_MSG(g.ok && g.grouped && g.guards_intact, what << ": " << g.error);
         if (!g.ok) continue;
         within_tolerance(s, d, g.output, what);
-        const Run ig = run(s, d, *t, PackPath::kIgemm);
+        const DriverRun ig = run_driver(s, d, *t, PackPath::kIgemm);
         size_t where = 0;
         CHECK_MSG(ig.ok && same_bits(g.output, ig.output, &where), what << ": igemm differs at " << where);
       }
@@ -418,16 +324,16 @@ TEST_CASE(grouped_bitwise_across_thread_counts) {
   const int saved = get_num_threads();
   for (const KernelTable* t : grouped_tables()) {
     for (const RefShape& s : shapes) {
-      const Data d = random_data(s, true, rng);
+      const ConvData d = random_conv_data(s, true, rng);
       set_num_threads(1);
-      const Run one = run(s, d, *t, PackPath::kAuto, "relu");
+      const DriverRun one = run_driver(s, d, *t, PackPath::kAuto, "relu");
       CHECK(one.ok && one.grouped);
       for (int threads : {2, 3}) {
         set_num_threads(threads);
-        const Run many = run(s, d, *t, PackPath::kAuto, "relu");
+        const DriverRun many = run_driver(s, d, *t, PackPath::kAuto, "relu");
         size_t where = 0;
         CHECK_MSG(many.ok && same_bits(one.output, many.output, &where),
-                  t->isa << " " << describe(s) << ": 1 vs " << threads << " threads differ at " << where);
+                  t->isa << " " << describe_shape(s) << ": 1 vs " << threads << " threads differ at " << where);
       }
     }
   }
@@ -440,18 +346,18 @@ TEST_CASE(grouped_bitwise_across_thread_counts) {
 TEST_CASE(grouped_non_finite_and_signed_zero) {
   const RefShape s{1, 6, 6, 16, false, 3, 3, 1, 1, 1, 1, true, 16, 32};
   std::mt19937_64 rng(8);
-  Data d = random_data(s, true, rng);
+  ConvData d = random_conv_data(s, true, rng);
   d.input[static_cast<size_t>((2 * 6 + 3) * 16 + 5)] = NAN;       // pixel (2,3), channel 5
   d.input[static_cast<size_t>((4 * 6 + 1) * 16 + 9)] = INFINITY;  // pixel (4,1), channel 9
   for (size_t f = 0; f < d.bias.size(); f += 3) d.bias[f] = -0.0f;
   for (const KernelTable* t : grouped_tables()) {
-    const Run lin = run(s, d, *t, PackPath::kGrouped);
+    const DriverRun lin = run_driver(s, d, *t, PackPath::kGrouped);
     CHECK(lin.ok && lin.grouped);
     for (const char* act : {"relu", "relu6", "leaky_relu", "elu", "gelu", "tanh"}) {
-      const Run fused = run(s, d, *t, PackPath::kGrouped, act, -1);
+      const DriverRun fused = run_driver(s, d, *t, PackPath::kGrouped, act, -1);
       // The same table's igemm epilogue; for the scalar table also the
       // float64 reference epilogue, which it is.
-      const Run fused_igemm = run(s, d, *t, PackPath::kIgemm, act, -1);
+      const DriverRun fused_igemm = run_driver(s, d, *t, PackPath::kIgemm, act, -1);
       size_t where = 0;
       CHECK_MSG(fused.ok && fused_igemm.ok && same_bits(fused.output, fused_igemm.output, &where),
                 t->isa << " " << act << ": " << fused.output[where] << " vs igemm "

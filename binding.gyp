@@ -15,6 +15,7 @@
         "native/addon/js_values.cc",
         "native/addon/module.cc",
         "native/addon/packed_weights_object.cc",
+        "native/common/block_pool.cc",
         "native/common/check.cc",
         "native/conv/conv2d.cc",
         "native/conv/grouped.cc",

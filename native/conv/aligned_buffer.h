@@ -2,7 +2,8 @@
 //
 // 64 bytes is a cache line and the widest vector load (AVX-512), so packed
 // weight blocks never straddle lines unnecessarily. Uninitialised because the
-// large temporaries are fully overwritten anyway.
+// large temporaries are fully overwritten anyway. Large arrays are recycled
+// through the block pool (common/block_pool.h), which spares them page faults.
 #pragma once
 
 #include <cstdint>
@@ -10,11 +11,13 @@
 #include <memory>
 #include <new>
 
+#include "common/block_pool.h"
+
 namespace simd_conv2d {
 
 class AlignedFloats {
  public:
-  static constexpr std::size_t kAlignment = 64;
+  static constexpr std::size_t kAlignment = kPoolAlignment;
 
   AlignedFloats() = default;
   // Throws std::bad_alloc when the memory is not available or the size does
@@ -28,9 +31,8 @@ class AlignedFloats {
         std::numeric_limits<std::size_t>::max() / sizeof(float)) {
       throw std::bad_alloc();
     }
-    void* p = ::operator new(static_cast<std::size_t>(count) * sizeof(float),
-                             std::align_val_t{kAlignment});
-    data_.reset(static_cast<float*>(p));
+    const std::size_t bytes = static_cast<std::size_t>(count) * sizeof(float);
+    data_ = std::unique_ptr<float, Free>(static_cast<float*>(pool_acquire(bytes)), Free{bytes});
   }
 
   float* data() { return data_.get(); }
@@ -39,9 +41,10 @@ class AlignedFloats {
 
  private:
   struct Free {
-    void operator()(float* p) const { ::operator delete(p, std::align_val_t{kAlignment}); }
+    std::size_t bytes = 0;
+    void operator()(float* p) const { pool_release(p, bytes); }
   };
-  std::unique_ptr<float, Free> data_;
+  std::unique_ptr<float, Free> data_{nullptr, Free{}};
   std::int64_t size_ = 0;
 };
 

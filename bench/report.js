@@ -6,6 +6,7 @@
 // ours/peer speed = peer ms / ours ms (> 1: we are faster).
 const COLUMNS = [
   { key: 'ours', label: 'ours', what: 'simd-conv2d via its JS API: `layer.apply(x)` on an NHWC Tensor, output allocated per call' },
+  { key: 'ours_nchw', label: 'ours channels_first', what: 'the same layer with `dataFormat: \'channels_first\'` on the NCHW copy of the input (its output checked bit-equal to the NHWC one); ours× above 1 means channels_first is slower' },
   { key: 'ours_core', label: 'ours (C++ core)', what: 'the same kernels through the core static library from C++: plan + packed weights, preallocated output, no Node' },
   { key: 'ort_user', label: 'ORT (user)', what: 'onnxruntime-node fed NHWC data like a Keras user: JS transpose NHWC→NCHW, `await session.run()`, transpose back' },
   { key: 'ort_nchw', label: 'ORT (NCHW run)', what: 'onnxruntime-node `await session.run()` on data already in NCHW (includes ORT\'s own NCHWc reorders and binding)' },

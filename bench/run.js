@@ -27,7 +27,7 @@ const ROOT = path.join(__dirname, '..');
 // What each --peers name runs and which result columns it produces.
 function peerSpecs(native) {
   return {
-    ours: { kind: 'js', peer: 'ours', keys: ['ours'] },
+    ours: { kind: 'js', peer: 'ours', keys: ['ours', 'ours_nchw'] },
     core: { kind: 'native', bin: native.core, keys: ['ours_core'] },
     ort: { kind: 'js', peer: 'ort', keys: ['ort_user', 'ort_nchw', 'ort_kernel'] },
     tfjs: { kind: 'js', peer: 'tfjs-wasm', keys: ['tfjs_wasm'], singleThread: true },

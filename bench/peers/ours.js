@@ -2,12 +2,18 @@
 // simd-conv2d itself, through its public API exactly as a user calls it:
 // a built Conv2D layer with weights set once, then layer.apply(x) on an NHWC
 // Tensor, returning a new NHWC Tensor (sync call, output allocated per call).
+// A second column runs the same layer with dataFormat 'channels_first' on the
+// NCHW copy of the input, to show what that layout costs.
 
 const path = require('path');
+const { nhwcToNchw, nchwToNhwc } = require('../layout');
 
 let lib;
 
-const columns = [{ key: 'ours', label: 'ours' }];
+const columns = [
+  { key: 'ours', label: 'ours' },
+  { key: 'ours_nchw', label: 'ours channels_first' },
+];
 
 async function init(opts) {
   // The package entry (dist/), so the bench times what `require('simd-conv2d')`
@@ -27,7 +33,7 @@ async function init(opts) {
   };
 }
 
-async function prepare(layer, x, w) {
+function makeLayer(layer, w, dataFormat) {
   const layerObj = new lib.Conv2D({
     filters: layer.Cout,
     kernelSize: [layer.Kh, layer.Kw],
@@ -36,12 +42,34 @@ async function prepare(layer, x, w) {
     dilationRate: layer.dilation,
     groups: layer.groups,
     useBias: false,
+    dataFormat,
   });
-  layerObj.build([layer.N, layer.H, layer.W, layer.Cin]);
+  const inputShape = dataFormat === 'channels_last'
+    ? [layer.N, layer.H, layer.W, layer.Cin]
+    : [layer.N, layer.Cin, layer.H, layer.W];
+  layerObj.build(inputShape);
   layerObj.setWeights([lib.tensor(w, [layer.Kh, layer.Kw, layer.Cin / layer.groups, layer.Cout])]);
+  return layerObj;
+}
+
+async function prepare(layer, x, w) {
+  const layerObj = makeLayer(layer, w, 'channels_last');
   const xt = lib.tensor(x, [layer.N, layer.H, layer.W, layer.Cin]);
   const expected = [layer.N, layer.Ho, layer.Wo, layer.Cout];
   const run = () => layerObj.apply(xt);
+
+  // channels_first: the same weights on the NCHW copy; checked against the
+  // NHWC result (same kernels and reduction order, so the bits must match).
+  const nchwLayer = makeLayer(layer, w, 'channels_first');
+  const xNchw = lib.tensor(nhwcToNchw(x, layer.N, layer.H, layer.W, layer.Cin), [layer.N, layer.Cin, layer.H, layer.W]);
+  const runNchw = () => nchwLayer.apply(xNchw);
+  const yNhwc = run().data;
+  const yBack = nchwToNhwc(runNchw().data, layer.N, layer.Cout, layer.Ho, layer.Wo);
+  for (let i = 0; i < yNhwc.length; i++) {
+    if (!Object.is(yNhwc[i], yBack[i])) {
+      throw new Error(`channels_first output differs from channels_last at ${i}: ${yBack[i]} vs ${yNhwc[i]}`);
+    }
+  }
   return {
     output: () => {
       const y = run();
@@ -50,7 +78,7 @@ async function prepare(layer, x, w) {
       }
       return y.data;
     },
-    timers: { ours: { fn: run, async: false } },
+    timers: { ours: { fn: run, async: false }, ours_nchw: { fn: runNchw, async: false } },
   };
 }
 

@@ -16,10 +16,6 @@
 namespace simd_conv2d {
 namespace {
 
-// Below this much work per thread, starting a parallel region costs more
-// than it saves.
-constexpr std::int64_t kMinMacsPerThread = std::int64_t{1} << 17;
-
 std::string str(std::int64_t v) { return std::to_string(v); }
 
 bool weights_match(const ConvPlan& plan, const PackedWeights& w, std::string* error) {

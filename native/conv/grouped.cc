@@ -13,10 +13,6 @@
 namespace simd_conv2d {
 namespace {
 
-// Below this much work per thread, starting a parallel region costs more
-// than it saves (as in conv2d.cc).
-constexpr std::int64_t kMinMacsPerThread = std::int64_t{1} << 17;
-
 // Input channels the V-lane vector starting at filter f0 needs (filters
 // f0 .. min(f0 + V, F) - 1): the groups it spans times Cg.
 std::int64_t vector_span(std::int64_t f0, std::int64_t v, std::int64_t filters, std::int64_t fg,

@@ -20,6 +20,11 @@ namespace simd_conv2d {
 void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std::int64_t)>& fn,
                   std::int64_t grain = 1);
 
+// Multiply-adds below which a thread is not worth starting: a parallel
+// region costs microseconds, far more when another process holds a core.
+// Drivers turn this into parallel_for's `grain`.
+inline constexpr std::int64_t kMinMacsPerThread = std::int64_t{1} << 17;
+
 // Threads used by later parallel_for calls, from any calling thread. Values
 // below 1 are treated as 1. Without OpenMP the value is remembered but
 // everything runs on the calling thread.

@@ -76,22 +76,11 @@ std::vector<X86Kernel> runnable_kernels() {
 
 int ulp_bound(Activation a) { return kX86ActivationUlpBound[static_cast<int>(a)]; }
 
-// Distance in representable floats; +0 and -0 are the same point.
-std::int64_t ulp_distance(float a, float b) {
-  auto ordered = [](float f) {
-    std::int32_t i;
-    std::memcpy(&i, &f, sizeof i);
-    return i < 0 ? -static_cast<std::int64_t>(i & 0x7fffffff) : static_cast<std::int64_t>(i);
-  };
-  const std::int64_t d = ordered(a) - ordered(b);
-  return d < 0 ? -d : d;
-}
-
 // True when got is an acceptable result for the reference value want.
 bool close_in_ulps(float got, float want, int bound) {
   if (std::isnan(want) || std::isnan(got)) return std::isnan(want) && std::isnan(got);
   if (bound == 0) return std::memcmp(&got, &want, sizeof got) == 0;
-  return ulp_distance(got, want) <= bound;
+  return float_ulp_distance(got, want) <= bound;
 }
 
 Epilogue epilogue_for(int a, double alpha) {
@@ -365,7 +354,7 @@ TEST_CASE(x86_activation_accuracy) {
           continue;
         }
         if (std::isnan(want)) continue;
-        const std::int64_t d = ulp_distance(got[i], want);
+        const std::int64_t d = float_ulp_distance(got[i], want);
         if (d > worst) worst = d, worst_x = xs[i];
         if (!close_in_ulps(got[i], want, ulp_bound(ep.activation)) && bad++ < 3) {
           CHECK_MSG(false, activation_name(ep.activation)

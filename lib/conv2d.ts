@@ -5,6 +5,7 @@
 import { normalizeArgs, type Conv2DArgs, type IntOrPair, type NormalizedConv2DArgs, type DataFormat, type PaddingMode } from './args';
 import { ValueError, Messages } from './errors';
 import { Tensor, sizeOf, type TensorLike } from './tensor';
+import { uninitializedFloat32 } from './output-buffer';
 import { readPartialShape, readTensor } from './input';
 import { convOutputShape, channelAxis, type PartialShape } from './shape';
 import { native, type NativeConvParams, type NativePackedWeights } from './binding';
@@ -240,7 +241,7 @@ export class Conv2D {
       this.build(shape);
     }
     const outShape = convOutputShape(shape, this) as number[];
-    const output = new Tensor(new Float32Array(sizeOf(outShape)), outShape);
+    const output = new Tensor(uninitializedFloat32(sizeOf(outShape)), outShape);
     const fused = this.activation.fused;
     const [n, c, h, w] =
       this.dataFormat === 'channels_last' ? [shape[0], shape[3], shape[1], shape[2]] : [shape[0], shape[1], shape[2], shape[3]];

@@ -7,6 +7,7 @@ import { standardizePair, standardizePadding, standardizeDataFormat, type IntOrP
 import { getActivation } from './activations';
 import { ValueError } from './errors';
 import { Tensor, sizeOf, type TensorLike } from './tensor';
+import { uninitializedFloat32 } from './output-buffer';
 import { readTensor } from './input';
 import { convOutputShape } from './shape';
 import { native, type NativeConvParams } from './binding';
@@ -53,7 +54,7 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
     throw new ValueError(`bias: expected shape [${filters}], received [${bias.shape.join(', ')}]`);
   }
   const outShape = convOutputShape(x.shape, { filters, kernelSize: [kh, kw], strides, dilationRate, padding, dataFormat }) as number[];
-  const output = new Tensor(new Float32Array(sizeOf(outShape)), outShape);
+  const output = new Tensor(uninitializedFloat32(sizeOf(outShape)), outShape);
   const [n, h, w] = dataFormat === 'channels_last' ? [x.shape[0], x.shape[1], x.shape[2]] : [x.shape[0], x.shape[2], x.shape[3]];
   const params: NativeConvParams = {
     batch: n, height: h, width: w, channels,

@@ -118,11 +118,17 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
     std::int64_t built_tile = -1;
     std::int64_t built_group = -1;
     std::int64_t rows = 0;
-    for (std::int64_t u = begin; u < end; ++u) {
+    ConvTile t{};
+    t.input = in.data();
+    t.output = out.data();
+    for (std::int64_t u = begin; u < end;) {
       const std::int64_t tile = blocks_inner ? u / block_count : u % tiles.tiles;
-      const std::int64_t gb = blocks_inner ? u % block_count : u / tiles.tiles;
-      const std::int64_t g = gb / blocks;
-      const std::int64_t b = gb % blocks;
+      std::int64_t gb = blocks_inner ? u % block_count : u / tiles.tiles;
+      // Blocks inner: the following units are this tile's next blocks, run
+      // below without decoding them again (the per-unit bookkeeping is a
+      // tenth of a short 1x1 tile's work).
+      const std::int64_t run = blocks_inner ? std::min(end - u, block_count - gb) : 1;
+      u += run;
       // Units visit tiles in order (modulo wrap-around), so the region search
       // only moves forward except when it wraps.
       if (tile < tiles.regions[region_index].first_tile) region_index = 0, taps_ready = false;
@@ -135,44 +141,45 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
         region_taps(plan, region, nr, &taps);
         taps_ready = true;
         built_tile = -1;
+        t.taps = taps.count;
+        t.channels = taps.channels;
+        t.tap_offsets = taps.weights.data();
       }
 
-      // A tile's input and output rows are the same for every block of its group.
-      if (tile != built_tile || g != built_group) {
-        std::int64_t first = 0;
-        tile_span(region, tile - region.first_tile, &first, &rows);
-        PixelCursor px{};
-        px.seek(region, first);
-        for (std::int64_t r = 0; r < rows; ++r, px.next(region)) {
-          // Offset of tap (0, 0) for this pixel; it may lie in the padding,
-          // but only valid taps' offsets are added to it.
-          const std::int64_t iy = px.oy * p.stride_h - plan.pad_top;
-          const std::int64_t ix = px.ox * p.stride_w - plan.pad_left;
-          const std::int64_t origin = px.n * image_stride + (iy * p.width + ix) * p.channels +
-                                      g * plan.cin_per_group;
-          for (std::int64_t t = 0; t < taps.count; ++t) {
-            in[static_cast<std::size_t>(t * mr + r)] = input + (origin + taps.input[t]);
+      std::int64_t g = gb / blocks;
+      std::int64_t b = gb % blocks;
+      for (std::int64_t i = 0; i < run; ++i) {
+        // A tile's input and output rows are the same for every block of its group.
+        if (tile != built_tile || g != built_group) {
+          std::int64_t first = 0;
+          tile_span(region, tile - region.first_tile, &first, &rows);
+          PixelCursor px{};
+          px.seek(region, first);
+          for (std::int64_t r = 0; r < rows; ++r, px.next(region)) {
+            // Offset of tap (0, 0) for this pixel; it may lie in the padding,
+            // but only valid taps' offsets are added to it.
+            const std::int64_t iy = px.oy * p.stride_h - plan.pad_top;
+            const std::int64_t ix = px.ox * p.stride_w - plan.pad_left;
+            const std::int64_t origin = px.n * image_stride + (iy * p.width + ix) * p.channels +
+                                        g * plan.cin_per_group;
+            for (std::int64_t tap = 0; tap < taps.count; ++tap) {
+              in[static_cast<std::size_t>(tap * mr + r)] = input + (origin + taps.input[tap]);
+            }
+            out_base[static_cast<std::size_t>(r)] =
+                output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
           }
-          out_base[static_cast<std::size_t>(r)] =
-              output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
+          built_tile = tile;
+          built_group = g;
+          t.rows = rows;
         }
-        built_tile = tile;
-        built_group = g;
+        for (std::int64_t r = 0; r < rows; ++r) out[r] = out_base[r] + b * nr;
+        const float* block = w.block(g, b);
+        t.cols = std::min(nr, fg - b * nr);
+        t.bias = block;
+        t.weights = block + nr;
+        k.conv_f32_nhwc(t, epilogue);
+        if (++b == blocks) b = 0, ++g;
       }
-      for (std::int64_t r = 0; r < rows; ++r) out[r] = out_base[r] + b * nr;
-
-      const float* block = w.block(g, b);
-      ConvTile t{};
-      t.rows = rows;
-      t.cols = std::min(nr, fg - b * nr);
-      t.taps = taps.count;
-      t.channels = taps.channels;
-      t.input = in.data();
-      t.tap_offsets = taps.weights.data();
-      t.bias = block;
-      t.weights = block + nr;
-      t.output = out.data();
-      k.conv_f32_nhwc(t, epilogue);
     }
   }, grain);
 }

@@ -44,12 +44,10 @@ const KernelTable kNeonTable = {
     kConvF32Nhwc8x8NeonMR,
     kConvF32Nhwc8x8NeonNR,
     conv_f32_nhwc_8x8_neon,
-    // No NEON small-group kernel yet: grouped layers use the igemm tile (the
-    // scalar one would mix mul+add bits into an FMA table).
-    nullptr,
-    0,
-    0,
-    0,
+    gconv_f32_nhwc_8x8_neon,
+    kGconvF32Nhwc8x8NeonMR,
+    kGconvF32Nhwc8x8NeonLanes,
+    kGconvF32Nhwc8x8NeonWindow,
 };
 #endif
 

@@ -28,12 +28,10 @@
 // channel c-1 of the same accumulator, so the order is exact; the bits equal
 // a scalar std::fma loop in that order (tests/test_neon_kernel.cc checks it).
 //
-// Epilogue: relu, relu6, leaky_relu, hard_sigmoid, hard_silu and linear are
-// done in registers and give exactly the bits of apply_epilogue_f64 (the
-// reference): relu and relu6 are exact selects, and the other three are
-// evaluated in float64 lanes with the same operations as the reference,
-// rounded once to float. Every other activation stores the row and calls
-// apply_epilogue_f64 on it.
+// Epilogue (neon_epilogue_inl.h, shared with the small-group kernel): relu,
+// relu6, leaky_relu, hard_sigmoid, hard_silu and linear in registers with
+// exactly the bits of apply_epilogue_f64 (the reference); every other
+// activation stores the row and calls apply_epilogue_f64 on it.
 //
 // Functions here take or return vector types, so they all stay in an
 // anonymous namespace (no shared inline symbols built with other flags).
@@ -41,6 +39,7 @@
 
 #include "common/check.h"
 #include "kernels/epilogue_f64.h"
+#include "kernels/neon/neon_epilogue_inl.h"
 #include "kernels/neon/neon_kernels.h"
 
 namespace simd_conv2d {
@@ -96,65 +95,6 @@ inline void row_x2(float32x4_t& lo, float32x4_t& hi, float32x2_t x, const float3
   hi = vfmaq_lane_f32(hi, w[1], x, 0);
   lo = vfmaq_lane_f32(lo, w[2], x, 1);
   hi = vfmaq_lane_f32(hi, w[3], x, 1);
-}
-
-// ---------------------------------------------------------------- epilogue
-
-// x > 0 ? x : (x is NaN ? x : +0), as the reference relu (-0 becomes +0).
-inline float32x4_t relu(float32x4_t x) {
-  const uint32x4_t keep = vorrq_u32(vcgtq_f32(x, vdupq_n_f32(0.0f)), vmvnq_u32(vceqq_f32(x, x)));
-  return vbslq_f32(keep, x, vdupq_n_f32(0.0f));
-}
-
-inline float32x4_t relu6(float32x4_t x) {
-  const float32x4_t six = vdupq_n_f32(6.0f);
-  return vbslq_f32(vcgtq_f32(x, six), six, relu(x));
-}
-
-inline float64x2_t leaky_relu_f64(float64x2_t x, float64x2_t alpha) {
-  return vbslq_f64(vcgeq_f64(x, vdupq_n_f64(0.0)), x, vmulq_f64(alpha, x));
-}
-
-// t = x / 6 + 0.5 clamped to [0, 1]; NaN stays NaN. Division, not a multiply
-// by 1/6, because that is what the reference computes.
-inline float64x2_t hard_sigmoid_f64(float64x2_t x) {
-  const float64x2_t zero = vdupq_n_f64(0.0);
-  const float64x2_t one = vdupq_n_f64(1.0);
-  float64x2_t t = vaddq_f64(vdivq_f64(x, vdupq_n_f64(6.0)), vdupq_n_f64(0.5));
-  t = vbslq_f64(vcgtq_f64(t, one), one, t);
-  return vbslq_f64(vcltq_f64(t, zero), zero, t);
-}
-
-// Widens to float64, applies f, rounds once back to float: the reference's
-// arithmetic, lane by lane.
-template <typename F>
-inline float32x4_t via_f64(float32x4_t v, F f) {
-  const float64x2_t lo = f(vcvt_f64_f32(vget_low_f32(v)));
-  const float64x2_t hi = f(vcvt_high_f64_f32(v));
-  return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
-}
-
-// Stores lanes [0, cols) of (lo, hi); never touches dst[cols..NR).
-inline void store_row(float* dst, float32x4_t lo, float32x4_t hi, std::int64_t cols) {
-  if (cols == NR) {
-    vst1q_f32(dst, lo);
-    vst1q_f32(dst + 4, hi);
-    return;
-  }
-  if (cols >= 4) {
-    vst1q_f32(dst, lo);
-    dst += 4;
-    cols -= 4;
-    lo = hi;
-  }
-  float32x2_t pair = vget_low_f32(lo);
-  if (cols >= 2) {
-    vst1_f32(dst, pair);
-    dst += 2;
-    cols -= 2;
-    pair = vget_high_f32(lo);
-  }
-  if (cols >= 1) vst1_lane_f32(dst, pair, 0);
 }
 
 // ---------------------------------------------------------------- tile
@@ -217,44 +157,14 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
   }
 
   const std::int64_t cols = tile.cols;
-  switch (epilogue.activation) {
-    case Activation::kLinear:
-      break;
-    case Activation::kRelu:
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) lo[r] = relu(lo[r]), hi[r] = relu(hi[r]);
-      break;
-    case Activation::kRelu6:
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) lo[r] = relu6(lo[r]), hi[r] = relu6(hi[r]);
-      break;
-    case Activation::kLeakyRelu: {
-      const float64x2_t alpha = vdupq_n_f64(epilogue.alpha);
-      const auto f = [alpha](float64x2_t x) { return leaky_relu_f64(x, alpha); };
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
-      break;
+  if (!activate_in_registers(lo, epilogue) || !activate_in_registers(hi, epilogue)) {
+    // Transcendental activations: the float64 reference on the stored row.
+    SC2D_NEON_UNROLL
+    for (int r = 0; r < R; ++r) {
+      store_row(tile.output[r], lo[r], hi[r], cols);
+      apply_epilogue_f64(tile.output[r], cols, epilogue);
     }
-    case Activation::kHardSigmoid: {
-      const auto f = [](float64x2_t x) { return hard_sigmoid_f64(x); };
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
-      break;
-    }
-    case Activation::kHardSilu: {
-      const auto f = [](float64x2_t x) { return vmulq_f64(x, hard_sigmoid_f64(x)); };
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) lo[r] = via_f64(lo[r], f), hi[r] = via_f64(hi[r], f);
-      break;
-    }
-    default:
-      // Transcendental activations: the float64 reference on the stored row.
-      SC2D_NEON_UNROLL
-      for (int r = 0; r < R; ++r) {
-        store_row(tile.output[r], lo[r], hi[r], cols);
-        apply_epilogue_f64(tile.output[r], cols, epilogue);
-      }
-      return;
+    return;
   }
   SC2D_NEON_UNROLL
   for (int r = 0; r < R; ++r) store_row(tile.output[r], lo[r], hi[r], cols);

@@ -15,4 +15,12 @@ constexpr std::int64_t kConvF32Nhwc8x8NeonNR = 8;
 
 void conv_f32_nhwc_8x8_neon(const ConvTile& tile, const Epilogue& epilogue);
 
+// Small-group tile (GconvTile): up to 8 output pixels x 8 lanes (two q
+// registers), windows of 4 floats.
+constexpr std::int64_t kGconvF32Nhwc8x8NeonMR = 8;
+constexpr std::int64_t kGconvF32Nhwc8x8NeonLanes = 8;
+constexpr std::int64_t kGconvF32Nhwc8x8NeonWindow = 4;
+
+void gconv_f32_nhwc_8x8_neon(const GconvTile& tile, const Epilogue& epilogue);
+
 }  // namespace simd_conv2d

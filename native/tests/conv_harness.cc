@@ -15,6 +15,9 @@
 #if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
 #include "kernels/x86/x86_kernels.h"
 #endif
+#if SC2D_TEST_AVX512_EMULATED
+#include "tests/emulated/avx512_emulated.h"
+#endif
 
 namespace sc2d_test {
 
@@ -27,11 +30,35 @@ const char* const kAllActivations[] = {
 };
 const int kAllActivationCount = sizeof(kAllActivations) / sizeof(kAllActivations[0]);
 
+const KernelTable* avx512_emulated_table() {
+#if SC2D_TEST_AVX512_EMULATED
+  static const KernelTable* const table = []() -> const KernelTable* {
+    std::size_t count = 0;
+    const KernelTable* const* tables = compiled_kernel_tables(&count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (std::string_view(tables[i]->isa) != "avx512") continue;
+      // Only the igemm tile is swapped: the table's small-group kernel is
+      // AVX2 code already, and runs natively.
+      static KernelTable emulated = *tables[i];
+      emulated.isa = "avx512-emulated";
+      emulated.conv_f32_nhwc = conv_f32_nhwc_12x32_avx512_emulated;
+      return &emulated;
+    }
+    return nullptr;
+  }();
+  return table;
+#else
+  return nullptr;
+#endif
+}
+
 std::vector<const KernelTable*> runnable_tables() {
   std::size_t count = 0;
   const KernelTable* const* tables = compiled_kernel_tables(&count);
+  const KernelTable* emulated = cpu_supports_isa("avx2") ? avx512_emulated_table() : nullptr;
   std::vector<const KernelTable*> out;
   for (std::size_t i = 0; i < count; ++i) {
+    if (emulated != nullptr && std::string_view(tables[i]->isa) == "avx2") out.push_back(emulated);
     if (cpu_supports_isa(tables[i]->isa)) out.push_back(tables[i]);
   }
   return out;
@@ -40,7 +67,8 @@ std::vector<const KernelTable*> runnable_tables() {
 int epilogue_ulp_bound(const KernelTable& table, Activation activation) {
   const std::string_view isa = table.isa;
 #if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
-  if (isa == "avx2" || isa == "avx512") return kX86ActivationUlpBound[static_cast<int>(activation)];
+  if (isa == "avx2" || isa == "avx512" || isa == "avx512-emulated")
+    return kX86ActivationUlpBound[static_cast<int>(activation)];
 #endif
   (void)isa;
   (void)activation;

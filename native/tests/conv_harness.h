@@ -48,8 +48,15 @@ inline DriverRun run_driver(const RefShape& shape, const ConvData& d, const simd
   return run_driver(shape, d.input, d.kernel, d.bias, activation, alpha, &table, path);
 }
 
-// The compiled-in kernel tables this CPU can run, best first (scalar last).
+// The compiled-in kernel tables this CPU can run, best first (scalar last),
+// plus avx512_emulated_table() just before "avx2" when it is built and the
+// CPU has AVX2 + FMA, so every driver test also runs the AVX-512 kernel.
 std::vector<const simd_conv2d::KernelTable*> runnable_tables();
+
+// The registry's "avx512" table with the AVX-512 tile compiled against SIMDe
+// (tests/emulated/), named "avx512-emulated"; null when the test binary was
+// built without SIMDe. Runnable wherever AVX2 + FMA is.
+const simd_conv2d::KernelTable* avx512_emulated_table();
 
 // How far (in float ulps) a table's fused activation may be from
 // activate_f64 of the same pre-activation value; 0 means bitwise equal.

@@ -146,6 +146,33 @@ RefShape random_shape(std::mt19937_64& rng) {
   return s;
 }
 
+// Filters per group around and past the AVX-512 tile's NR = 32 (random_shape
+// stays below AVX2's NR = 16): partly filled second vectors, several filter
+// blocks, and enough pixels to fill whole 12-row tiles.
+RefShape random_wide_shape(std::mt19937_64& rng) {
+  auto pick = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  RefShape s{};
+  s.batch = pick(1, 2);
+  s.channels_first = pick(0, 1) == 1;
+  s.kh = pick(1, 3);
+  s.kw = pick(1, 3);
+  s.stride_h = pick(1, 2);
+  s.stride_w = pick(1, 2);
+  s.dilation_h = s.stride_h == 1 ? pick(1, 2) : 1;
+  s.dilation_w = s.stride_w == 1 ? pick(1, 2) : 1;
+  s.same = pick(0, 1) == 1;
+  s.groups = pick(1, 2);
+  s.channels = s.groups * pick(1, 24);
+  s.filters = s.groups * pick(1, 72);
+  const std::int64_t eff_h = (s.kh - 1) * s.dilation_h + 1;
+  const std::int64_t eff_w = (s.kw - 1) * s.dilation_w + 1;
+  s.height = std::max(pick(1, 12), s.same ? 1 : eff_h);
+  s.width = std::max(pick(1, 12), s.same ? 1 : eff_w);
+  return s;
+}
+
 TEST_CASE(random_shapes_every_activation) {
   std::mt19937_64 rng(20240611);
   for (int i = 0; i < 3400; ++i) {
@@ -156,6 +183,16 @@ TEST_CASE(random_shapes_every_activation) {
     // Exercise non-default slopes / alphas as well as the defaults.
     const double alpha = (i / kAllActivationCount) % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);
     for (const simd_conv2d::KernelTable* table : runnable_tables()) check_case(*table, s, d, act, alpha);
+  }
+}
+
+TEST_CASE(wide_filter_shapes) {
+  std::mt19937_64 rng(32);
+  for (int i = 0; i < 170; ++i) {
+    const RefShape s = random_wide_shape(rng);
+    const ConvData d = random_conv_data(s, i % 4 != 0, rng);
+    const std::string act = kAllActivations[i % kAllActivationCount];
+    for (const simd_conv2d::KernelTable* table : runnable_tables()) check_case(*table, s, d, act, -1);
   }
 }
 
@@ -263,30 +300,35 @@ TEST_CASE(bitwise_identical_across_thread_counts) {
 }
 
 // AVX2 and AVX-512 share the FMA reduction order and the epilogue code, so
-// the same layer gives the same bits on both, whatever their MR and NR.
+// the same layer gives the same bits on both, whatever their MR and NR. The
+// AVX-512 side is the real kernel where the CPU has it and the SIMDe-emulated
+// one wherever the test binary was built with SIMDe (both, when both exist).
 TEST_CASE(avx2_and_avx512_bitwise_equal) {
   const simd_conv2d::KernelTable* avx2 = nullptr;
-  const simd_conv2d::KernelTable* avx512 = nullptr;
+  std::vector<const simd_conv2d::KernelTable*> avx512;
   for (const simd_conv2d::KernelTable* t : runnable_tables()) {
-    if (std::string(t->isa) == "avx2") avx2 = t;
-    if (std::string(t->isa) == "avx512") avx512 = t;
+    const std::string isa = t->isa;
+    if (isa == "avx2") avx2 = t;
+    if (isa == "avx512" || isa == "avx512-emulated") avx512.push_back(t);
   }
-  if (avx2 == nullptr || avx512 == nullptr) {
+  if (avx2 == nullptr || avx512.empty()) {
     std::printf("    note: %s; AVX2 vs AVX-512 driver equality not checked\n",
                 avx2 == nullptr ? "AVX2 is not available here" : "AVX-512 is not available here");
     return;
   }
-  std::mt19937_64 rng(12);
-  for (int i = 0; i < 400; ++i) {
-    const RefShape s = random_shape(rng);
-    const ConvData d = random_conv_data(s, i % 2 == 0, rng);
-    const std::string act = kAllActivations[i % kAllActivationCount];
-    const DriverRun a = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx2);
-    const DriverRun b = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx512);
-    CHECK(a.ok && b.ok);
-    CHECK_MSG(a.output.size() == b.output.size() &&
-                  std::memcmp(a.output.data(), b.output.data(), a.output.size() * sizeof(float)) == 0,
-              describe(s, i % 2 == 0, act) << ": avx2 and avx512 differ");
+  for (const simd_conv2d::KernelTable* other : avx512) {
+    std::mt19937_64 rng(12);
+    for (int i = 0; i < 600; ++i) {
+      const RefShape s = i < 400 ? random_shape(rng) : random_wide_shape(rng);
+      const ConvData d = random_conv_data(s, i % 2 == 0, rng);
+      const std::string act = kAllActivations[i % kAllActivationCount];
+      const DriverRun a = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx2);
+      const DriverRun b = run_driver(s, d.input, d.kernel, d.bias, act, -1, other);
+      CHECK(a.ok && b.ok);
+      CHECK_MSG(a.output.size() == b.output.size() &&
+                    std::memcmp(a.output.data(), b.output.data(), a.output.size() * sizeof(float)) == 0,
+                describe(s, i % 2 == 0, act) << ": avx2 and " << other->isa << " differ");
+    }
   }
 }
 

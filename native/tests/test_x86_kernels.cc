@@ -9,9 +9,11 @@
 // - The activations over a dense sweep of floats against activate_f64
 //   (max ulp distance <= kX86ActivationUlpBound, measured maxima printed),
 //   plus the special values (+-0, +-inf, NaN, subnormals, huge values).
-// - AVX2 and AVX-512 bitwise equal (tiles and activations) when the CPU runs
-//   both; skipped with a note when it lacks AVX-512. The AVX2 tests only
-//   skip when the CPU lacks AVX2 itself.
+// - AVX2 and AVX-512 bitwise equal (tiles and activations). Without
+//   AVX-512 hardware the AVX-512 kernel runs as "avx512-emulated" (its source
+//   compiled against SIMDe, tests/emulated/) wherever the test binary was
+//   built with SIMDe; with the hardware, both the real and the emulated one
+//   run. The AVX2 tests only skip when the CPU lacks AVX2 itself.
 //
 // SC2D_SWEEP_STRIDE=n (environment) sets the sweep's stride in float units
 // (default 4099, about 0.6 million points per activation, a fraction of a
@@ -35,6 +37,9 @@
 
 #if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
 #include "kernels/x86/x86_kernels.h"
+#endif
+#if SC2D_TEST_AVX512_EMULATED
+#include "tests/emulated/avx512_emulated.h"
 #endif
 
 namespace sc2d_test {
@@ -68,7 +73,15 @@ std::vector<X86Kernel> runnable_kernels() {
     out.push_back({"avx512", kConvF32Nhwc12x32Avx512MR, kConvF32Nhwc12x32Avx512NR,
                    conv_f32_nhwc_12x32_avx512, activate_f32_avx512});
   } else {
-    std::printf("    note: this CPU lacks AVX-512 F/BW/DQ/VL; the AVX-512 kernel is not run\n");
+    std::printf("    note: this CPU lacks AVX-512 F/BW/DQ/VL; the AVX-512 kernel %s\n",
+                avx512_emulated_table() != nullptr ? "runs emulated only"
+                                                   : "is not run (no SIMDe in this build)");
+  }
+#endif
+#if SC2D_TEST_AVX512_EMULATED
+  if (cpu_supports_isa("avx2")) {
+    out.push_back({"avx512-emulated", kConvF32Nhwc12x32Avx512MR, kConvF32Nhwc12x32Avx512NR,
+                   conv_f32_nhwc_12x32_avx512_emulated, activate_f32_avx512_emulated});
   }
 #endif
   return out;
@@ -257,27 +270,31 @@ TEST_CASE(x86_tiles_every_activation) {
 }
 
 // The same tile through AVX2 and AVX-512 gives the same bits (the per-output
-// order depends on neither MR, NR nor the ISA).
+// order depends on neither MR, NR nor the ISA). kernels[0] is AVX2; every
+// other entry is an AVX-512 one (real or emulated).
 TEST_CASE(x86_avx2_avx512_tiles_bitwise_equal) {
   const auto kernels = runnable_kernels();
   if (kernels.size() < 2) {
     std::printf("    note: AVX-512 is not available here; AVX2 vs AVX-512 tile equality not checked\n");
     return;
   }
-  std::mt19937_64 rng(901);
-  for (int a = 0; a < kAllActivationCount; ++a) {
-    const Epilogue ep = epilogue_for(a, -1);
-    for (std::int64_t rows = 1; rows <= kernels[0].mr; ++rows)
-      for (std::int64_t cols : {1, 7, 8, 9, 16})
-        for (std::int64_t taps : {0, 1, 2, 5}) {
-          const TileProblem p = make_problem({rows, cols, taps, 13}, rng);
-          std::vector<float> o2, o5;
-          const std::string what = describe_tile(kernels[1], p.c, ep);
-          if (!run_problem(kernels[0], p, ep, &o2, what) || !run_problem(kernels[1], p, ep, &o5, what)) continue;
-          CHECK_MSG(o2.size() == o5.size() &&
-                        std::memcmp(o2.data(), o5.data(), o2.size() * sizeof(float)) == 0,
-                    what << ": avx2 and avx512 differ");
-        }
+  for (size_t k = 1; k < kernels.size(); ++k) {
+    std::mt19937_64 rng(901);
+    for (int a = 0; a < kAllActivationCount; ++a) {
+      const Epilogue ep = epilogue_for(a, -1);
+      for (std::int64_t rows = 1; rows <= kernels[0].mr; ++rows)
+        for (std::int64_t cols : {1, 7, 8, 9, 16})
+          for (std::int64_t taps : {0, 1, 2, 5}) {
+            const TileProblem p = make_problem({rows, cols, taps, 13}, rng);
+            std::vector<float> o2, o5;
+            const std::string what = describe_tile(kernels[k], p.c, ep);
+            if (!run_problem(kernels[0], p, ep, &o2, what) || !run_problem(kernels[k], p, ep, &o5, what))
+              continue;
+            CHECK_MSG(o2.size() == o5.size() &&
+                          std::memcmp(o2.data(), o5.data(), o2.size() * sizeof(float)) == 0,
+                      what << ": avx2 and " << kernels[k].isa << " differ");
+          }
+    }
   }
 }
 
@@ -327,10 +344,7 @@ std::vector<float> sweep_points(std::int64_t stride) {
   return xs;
 }
 
-TEST_CASE(x86_activation_accuracy) {
-  const auto kernels = runnable_kernels();
-  if (kernels.empty()) return;
-  const X86Kernel& k = kernels[0];
+void check_activation_accuracy(const X86Kernel& k) {
   const std::int64_t stride = sweep_stride();
   const std::vector<float> xs = sweep_points(stride);
   std::printf("    %s activations, %zu points each (stride %lld): max ulp vs activate_f64\n", k.isa,
@@ -370,6 +384,10 @@ TEST_CASE(x86_activation_accuracy) {
   }
 }
 
+TEST_CASE(x86_activation_accuracy) {
+  for (const X86Kernel& k : runnable_kernels()) check_activation_accuracy(k);
+}
+
 TEST_CASE(x86_avx2_avx512_activations_bitwise_equal) {
   const auto kernels = runnable_kernels();
   if (kernels.size() < 2) {
@@ -377,13 +395,15 @@ TEST_CASE(x86_avx2_avx512_activations_bitwise_equal) {
     return;
   }
   const std::vector<float> xs = sweep_points(sweep_stride());
-  for (int a = 0; a < kAllActivationCount; ++a) {
-    const Epilogue ep = epilogue_for(a, 0.45);
-    std::vector<float> x2 = xs, x5 = xs;
-    kernels[0].activate(x2.data(), static_cast<std::int64_t>(x2.size()), ep);
-    kernels[1].activate(x5.data(), static_cast<std::int64_t>(x5.size()), ep);
-    CHECK_MSG(std::memcmp(x2.data(), x5.data(), x2.size() * sizeof(float)) == 0,
-              activation_name(ep.activation));
+  for (size_t k = 1; k < kernels.size(); ++k) {
+    for (int a = 0; a < kAllActivationCount; ++a) {
+      const Epilogue ep = epilogue_for(a, 0.45);
+      std::vector<float> x2 = xs, x5 = xs;
+      kernels[0].activate(x2.data(), static_cast<std::int64_t>(x2.size()), ep);
+      kernels[k].activate(x5.data(), static_cast<std::int64_t>(x5.size()), ep);
+      CHECK_MSG(std::memcmp(x2.data(), x5.data(), x2.size() * sizeof(float)) == 0,
+                kernels[k].isa << " " << activation_name(ep.activation));
+    }
   }
 }
 

@@ -4,9 +4,9 @@
 //
 // The body is the AVX2 kernel's (x86/conv_tile_inl.h and vec_math_inl.h over
 // Avx512Ops instead of Avx2Ops), so the per-output operation sequence, and
-// hence every output bit, is the same as AVX2's. That shared template is what
-// the tests exercise on AVX2-only machines; this instantiation itself only
-// runs where cpu_supports_isa("avx512") is true.
+// hence every output bit, is the same as AVX2's. On AVX2-only machines the
+// test binary also compiles this file, as is, against SIMDe (see
+// native/tests/emulated/, which renames its two exported functions).
 //
 // Built with the AVX-512 flags only (CMake SC2D_AVX512_SOURCES, binding.gyp
 // target simd_conv2d_avx512). ODR safety as in the AVX2 kernel.

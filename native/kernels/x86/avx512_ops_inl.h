@@ -3,7 +3,10 @@
 // The same interface as Avx2Ops (avx2_ops_inl.h), 16 lanes wide, with each
 // operation the same IEEE operation per lane, so a template instantiated with
 // either computes bitwise-identical results. Include only from translation
-// units compiled with the AVX-512 flags (native/kernels/avx512/*).
+// units compiled with the AVX-512 flags (native/kernels/avx512/*), or from
+// the test-only SIMDe emulation (native/tests/emulated/), which defines these
+// _mm512_* names first; an intrinsic added here must exist in SIMDe or in
+// tests/emulated/simde_avx512_gaps_inl.h (the emulated build fails otherwise).
 #pragma once
 
 #include <immintrin.h>

@@ -1,0 +1,258 @@
+// The x86 depthwise run (kernel_table.h's DwconvRun contract), written once
+// over a vector-ops traits type and instantiated in each ISA's translation
+// unit: AVX2 (8 lanes) and AVX-512 (16 lanes).
+//
+// A run is cut into tiles of up to kDwTilePixels output pixels. Within a
+// tile the kernel walks the channels one vector at a time, so each pixel's
+// cache lines are consumed while they are hot: P accumulators (one per
+// pixel) for that vector of channels, and per tap one weight load feeding P
+// FMAs whose input operand is a load straight from the pixel (base + stride
+// * {1,2} addressing off two base registers, so the loads fold into the FMAs
+// and no offset table is read). Each output sees exactly the contract's
+// order: +0, fma(x, w, acc) over the valid taps in (ky, kx) order, + bias,
+// the activation. That order depends on neither the tile nor the ISA, so the
+// AVX2 and AVX-512 instances, and the igemm and small-group kernels of either
+// ISA, agree bit for bit.
+//
+// The channel tail (C not a multiple of the vector) uses masked loads and
+// stores that never touch an input or output float past channel C - 1; the
+// weights and bias are padded to whole vectors, so they load whole.
+//
+// Include only from ISA translation units, after the traits and
+// vec_math_inl.h; everything here has internal linkage.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernel_table.h"
+
+#ifndef SC2D_UNROLL
+#define SC2D_UNROLL _Pragma("GCC unroll 16")
+#endif
+
+namespace simd_conv2d {
+namespace {
+
+// 8 accumulators cover the FMA latency x throughput of both pipes on the
+// AVX2 machines we target (Zen 3: 4 cycles x 2) and, with the weight and
+// the input operand, stay far below 16 registers.
+constexpr int kDwTilePixels = 8;
+constexpr int kDwSharedPixels = 10;
+
+// Pixel p's address from two bases (pixel 0 and pixel 4) and the pixel
+// stride in bytes: after unrolling, p is a constant and each address is one
+// base + index * {1, 2} operand, or base + 3-stride register.
+inline const float* dw_pixel(int p, const char* x0, std::int64_t s, std::int64_t s3) {
+  const char* base = x0 + (p / 4) * 4 * s;
+  switch (p % 4) {
+    case 0: return reinterpret_cast<const float*>(base);
+    case 1: return reinterpret_cast<const float*>(base + s);
+    case 2: return reinterpret_cast<const float*>(base + 2 * s);
+    default: return reinterpret_cast<const float*>(base + s3);
+  }
+}
+
+// Activations other than linear / relu: the tile's P vectors go through a
+// stack buffer and the same vectorised activations as the other kernels.
+template <class T, bool Tail>
+__attribute__((noinline)) void dw_activate_and_store(float* buffer, int pixels, float* output,
+                                                     std::int64_t channels,
+                                                     typename T::TailMask mask,
+                                                     const Epilogue& epilogue) {
+  constexpr int L = T::kLanes;
+  activate_vectors<T>(buffer, pixels, epilogue);
+  for (int p = 0; p < pixels; ++p) {
+    const typename T::V v = T::load(buffer + p * L);
+    if (Tail) {
+      T::store_tail(output + p * channels, v, mask);
+    } else {
+      T::store(output + p * channels, v);
+    }
+  }
+}
+
+// Bias, activation and the stores of a P-pixel tile's accumulators for
+// channels [c, c + L) (the first C - c of them when Tail).
+template <class T, int P, bool Tail>
+__attribute__((always_inline)) inline void dw_finish(typename T::V (&acc)[P],
+                                                     const DwconvRun& run, std::int64_t c,
+                                                     typename T::TailMask mask, float* output,
+                                                     const Epilogue& epilogue) {
+  constexpr int L = T::kLanes;
+  // Bias once, after the sum.
+  const typename T::V bias = T::load(run.bias + c);
+  SC2D_UNROLL
+  for (int p = 0; p < P; ++p) acc[p] = T::add(acc[p], bias);
+
+  const std::int64_t channels = run.channels;
+  float* out = output + c;
+  if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
+    if (epilogue.activation == Activation::kRelu) {
+      SC2D_UNROLL
+      for (int p = 0; p < P; ++p) acc[p] = relu_<T>(acc[p]);
+    }
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) {
+      if (Tail) {
+        T::store_tail(out + p * channels, acc[p], mask);
+      } else {
+        T::store(out + p * channels, acc[p]);
+      }
+    }
+    return;
+  }
+  alignas(64) float buffer[P * L];
+  SC2D_UNROLL
+  for (int p = 0; p < P; ++p) T::store(buffer + p * L, acc[p]);
+  dw_activate_and_store<T, Tail>(buffer, P, out, channels, mask, epilogue);
+}
+
+// One vector of channels [c, c + L) of a P-pixel tile, any strides: per
+// tap, one weight load and P FMAs with the input as memory operand. KT > 0:
+// the run has exactly KT taps per row (fully unrolled; short loops of a
+// runtime count measured 1.3x slower). `x_offset` is the tile's first
+// pixel's offset in bytes from the run's input rows; `output` is the tile's
+// first pixel's channel 0.
+template <class T, int P, int KT, bool Tail>
+__attribute__((always_inline)) inline void dw_channels(const DwconvRun& run,
+                                                       std::int64_t x_offset, std::int64_t c,
+                                                       typename T::TailMask mask, float* output,
+                                                       const Epilogue& epilogue) {
+  using V = typename T::V;
+  V acc[P];
+  SC2D_UNROLL
+  for (int p = 0; p < P; ++p) acc[p] = T::zero();
+
+  const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
+  const std::int64_t s3 = 3 * s;
+  const std::int64_t ts = run.tap_stride * std::int64_t{sizeof(float)};
+  const std::int64_t wstep = run.padded_channels;
+  const std::int64_t taps = KT > 0 ? KT : run.row_taps;
+  for (std::int64_t r = 0; r < run.rows; ++r) {
+    const char* x0 = reinterpret_cast<const char*>(run.input[r] + c) + x_offset;
+    const float* w = run.weights + run.weight_offsets[r] + c;
+    SC2D_UNROLL
+    for (std::int64_t t = 0; t < taps; ++t, x0 += ts, w += wstep) {
+      const V wv = T::load(w);
+      SC2D_UNROLL
+      for (int p = 0; p < P; ++p) {
+        const float* a = dw_pixel(p, x0, s, s3);
+        acc[p] = T::fma(Tail ? T::load_tail(a, mask) : T::load(a), wv, acc[p]);
+      }
+    }
+  }
+  dw_finish<T, P, Tail>(acc, run, c, mask, output, epilogue);
+}
+
+// The same when tap_stride == pixel_stride (stride_w == dilation_w, in
+// practice both 1): pixel p's tap t reads input column p + t, so each of the
+// P + KT - 1 columns of a kernel row is loaded once into a register and
+// feeds up to KT accumulators, with the row's KT weights held in registers.
+// That is 13 loads per 24 FMAs for P = 8, KT = 3 instead of 27, which
+// matters because the pixels' loads all sit at the same offset of different
+// cache lines (stride C floats) and contend for the same L1 banks. Columns
+// go left to right, so each accumulator still sees its taps in kx order.
+template <class T, int P, int KT, bool Tail>
+__attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& run,
+                                                              std::int64_t x_offset,
+                                                              std::int64_t c,
+                                                              typename T::TailMask mask,
+                                                              float* output,
+                                                              const Epilogue& epilogue) {
+  using V = typename T::V;
+  V acc[P];
+  SC2D_UNROLL
+  for (int p = 0; p < P; ++p) acc[p] = T::zero();
+
+  const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
+  const std::int64_t s3 = 3 * s;
+  const std::int64_t wstep = run.padded_channels;
+  for (std::int64_t r = 0; r < run.rows; ++r) {
+    const char* x0 = reinterpret_cast<const char*>(run.input[r] + c) + x_offset;
+    const float* w = run.weights + run.weight_offsets[r] + c;
+    V wv[KT];
+    SC2D_UNROLL
+    for (int t = 0; t < KT; ++t) wv[t] = T::load(w + t * wstep);
+    SC2D_UNROLL
+    for (int j = 0; j < P + KT - 1; ++j) {
+      const float* a = dw_pixel(j, x0, s, s3);
+      const V x = Tail ? T::load_tail(a, mask) : T::load(a);
+      SC2D_UNROLL
+      for (int t = 0; t < KT; ++t) {
+        const int p = j - t;
+        if (p >= 0 && p < P) acc[p] = T::fma(x, wv[t], acc[p]);
+      }
+    }
+  }
+  dw_finish<T, P, Tail>(acc, run, c, mask, output, epilogue);
+}
+
+// A P-pixel tile starting at pixel `first` of the run: every vector of
+// channels, then the masked tail. Shared: dw_channels_shared (needs KT > 0
+// and tap_stride == pixel_stride).
+template <class T, int P, int KT = 0, bool Shared = false>
+void dw_tile(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue) {
+  constexpr int L = T::kLanes;
+  const std::int64_t channels = run.channels;
+  const std::int64_t x_offset = first * run.pixel_stride * std::int64_t{sizeof(float)};
+  float* output = run.output + first * channels;
+  const typename T::TailMask none{};
+  std::int64_t c = 0;
+  for (; c + L <= channels; c += L) {
+    if (Shared) {
+      dw_channels_shared<T, P, KT, false>(run, x_offset, c, none, output, epilogue);
+    } else {
+      dw_channels<T, P, KT, false>(run, x_offset, c, none, output, epilogue);
+    }
+  }
+  if (c < channels) {
+    const typename T::TailMask mask = T::tail_mask(static_cast<int>(channels - c));
+    if (Shared) {
+      dw_channels_shared<T, P, KT, true>(run, x_offset, c, mask, output, epilogue);
+    } else {
+      dw_channels<T, P, KT, true>(run, x_offset, c, mask, output, epilogue);
+    }
+  }
+}
+
+// Full tiles of a run with KT taps per row (KT = 0: any), the shared-column
+// form where the strides allow it. Returns the pixels done.
+template <class T, int KT>
+std::int64_t dw_full_tiles(const DwconvRun& run, const Epilogue& epilogue) {
+  std::int64_t p = 0;
+  if (KT > 0 && run.tap_stride == run.pixel_stride) {
+    for (; p + kDwSharedPixels <= run.pixels; p += kDwSharedPixels) {
+      dw_tile<T, kDwSharedPixels, KT, true>(run, p, epilogue);
+    }
+  }
+  for (; p + kDwTilePixels <= run.pixels; p += kDwTilePixels) {
+    dw_tile<T, kDwTilePixels, KT>(run, p, epilogue);
+  }
+  return p;
+}
+
+// The whole run: full tiles (specialised for the common 3 and 5 taps per
+// row), then one tile of the pixels left.
+template <class T>
+void dw_run(const DwconvRun& run, const Epilogue& epilogue) {
+  static_assert(kDwTilePixels == 8, "one instantiation per tail size below");
+  std::int64_t p = 0;
+  switch (run.row_taps) {
+    case 3: p = dw_full_tiles<T, 3>(run, epilogue); break;
+    case 5: p = dw_full_tiles<T, 5>(run, epilogue); break;
+    default: p = dw_full_tiles<T, 0>(run, epilogue); break;
+  }
+  switch (run.pixels - p) {
+    case 0: return;
+    case 1: return dw_tile<T, 1>(run, p, epilogue);
+    case 2: return dw_tile<T, 2>(run, p, epilogue);
+    case 3: return dw_tile<T, 3>(run, p, epilogue);
+    case 4: return dw_tile<T, 4>(run, p, epilogue);
+    case 5: return dw_tile<T, 5>(run, p, epilogue);
+    case 6: return dw_tile<T, 6>(run, p, epilogue);
+    default: return dw_tile<T, 7>(run, p, epilogue);
+  }
+}
+
+}  // namespace
+}  // namespace simd_conv2d

@@ -239,6 +239,8 @@ TEST_CASE(depthwise_fixed_shapes) {
       {1, 8, 50, 3, false, 1, 5, 1, 1, 1, 1, true, 3, 3},      // 1x5, C < vector
       {1, 11, 35, 64, true, 5, 5, 1, 1, 1, 1, true, 64, 64},   // 5x5 shared-column tiles
       {1, 7, 33, 24, false, 3, 3, 3, 1, 1, 1, false, 24, 24},  // stride 3 rows only
+      {1, 5, 25, 13, false, 3, 3, 1, 1, 1, 1, true, 13, 13},   // shared tiles, masked tail
+      {2, 6, 30, 21, true, 5, 5, 1, 1, 1, 1, false, 21, 21},   // 5-tap shared tiles, tail
   };
   for (const KernelTable* t : depthwise_tables()) {
     for (const RefShape& s : shapes) {

@@ -2,15 +2,19 @@
 // over a vector-ops traits type and instantiated in each ISA's translation
 // unit: AVX2 (8 lanes) and AVX-512 (16 lanes).
 //
-// A run is cut into tiles of up to kDwTilePixels output pixels. Within a
-// tile the kernel walks the channels one vector at a time, so each pixel's
-// cache lines are consumed while they are hot: P accumulators (one per
-// pixel) for that vector of channels, and per tap one weight load feeding P
-// FMAs whose input operand is a load straight from the pixel (base + stride
-// * {1,2} addressing off two base registers, so the loads fold into the FMAs
-// and no offset table is read). Each output sees exactly the contract's
-// order: +0, fma(x, w, acc) over the valid taps in (ky, kx) order, + bias,
-// the activation. That order depends on neither the tile nor the ISA, so the
+// A run is cut into tiles of a few output pixels. Within a tile the kernel
+// walks the channels one vector at a time, so each pixel's cache lines are
+// consumed while they are hot, with one accumulator per pixel. Two inner
+// forms:
+//   - shared columns (stride_w == dilation_w, 3 or 5 taps per row, the
+//     interior of a row): each input column of a kernel row is loaded once
+//     and feeds every tap that reads it, the row's weights in registers;
+//   - generic (any strides, edge pixels, row tails): per tap one weight load
+//     feeding FMAs whose input operand is a load straight from the pixel.
+// Addresses are base + stride * {1, 2} operands off a few base registers; no
+// offset table is read. Each output sees exactly the contract's order: +0,
+// fma(x, w, acc) over the valid taps in (ky, kx) order, + bias, the
+// activation. That order depends on neither the tile nor the ISA, so the
 // AVX2 and AVX-512 instances, and the igemm and small-group kernels of either
 // ISA, agree bit for bit.
 //
@@ -33,11 +37,15 @@
 namespace simd_conv2d {
 namespace {
 
-// 8 accumulators cover the FMA latency x throughput of both pipes on the
-// AVX2 machines we target (Zen 3: 4 cycles x 2) and, with the weight and
-// the input operand, stay far below 16 registers.
+// Generic tiles: 8 accumulators cover the FMA latency x throughput of both
+// pipes on the AVX2 machines we target (Zen 3: 4 cycles x 2) and, with the
+// weight and the input operand, stay far below 16 registers.
 constexpr int kDwTilePixels = 8;
-constexpr int kDwSharedPixels = 10;
+
+// Shared-column tiles: P accumulators + KT weights + 1 column must fit the
+// 16 ymm registers. For 3 taps, 10 pixels measured best on L8 (8: 1.08x, 11:
+// 1.04x, 12: 1.1x slower, the last from spills).
+constexpr int dw_shared_pixels(int taps) { return taps <= 3 ? 10 : 8; }
 
 // Pixel p's address from two bases (pixel 0 and pixel 4) and the pixel
 // stride in bytes: after unrolling, p is a constant and each address is one
@@ -52,21 +60,27 @@ inline const float* dw_pixel(int p, const char* x0, std::int64_t s, std::int64_t
   }
 }
 
-// Activations other than linear / relu: the tile's P vectors go through a
-// stack buffer and the same vectorised activations as the other kernels.
-template <class T, bool Tail>
-__attribute__((noinline)) void dw_activate_and_store(float* buffer, int pixels, float* output,
-                                                     std::int64_t channels,
-                                                     typename T::TailMask mask,
-                                                     const Epilogue& epilogue) {
+// Activations other than linear / relu / relu6, applied to what the tile
+// just stored (P pixels' vectors at output + p * channels, hot in L1) through
+// a buffer: the same vector code as the other kernels' epilogues, and no
+// aligned stack frame in the hot functions. Plain stores and loads, so the
+// bits are those of activating the registers.
+template <class T, int P, bool Tail>
+__attribute__((noinline)) void dw_activate_stored(float* output, std::int64_t channels,
+                                                  typename T::TailMask mask,
+                                                  const Epilogue& epilogue) {
   constexpr int L = T::kLanes;
-  activate_vectors<T>(buffer, pixels, epilogue);
-  for (int p = 0; p < pixels; ++p) {
-    const typename T::V v = T::load(buffer + p * L);
+  alignas(64) float buffer[P * L];
+  for (int p = 0; p < P; ++p) {
+    const float* out = output + p * channels;
+    T::store(buffer + p * L, Tail ? T::load_tail(out, mask) : T::load(out));
+  }
+  activate_vectors<T>(buffer, P, epilogue);
+  for (int p = 0; p < P; ++p) {
     if (Tail) {
-      T::store_tail(output + p * channels, v, mask);
+      T::store_tail(output + p * channels, T::load(buffer + p * L), mask);
     } else {
-      T::store(output + p * channels, v);
+      T::store(output + p * channels, T::load(buffer + p * L));
     }
   }
 }
@@ -78,7 +92,6 @@ __attribute__((always_inline)) inline void dw_finish(typename T::V (&acc)[P],
                                                      const DwconvRun& run, std::int64_t c,
                                                      typename T::TailMask mask, float* output,
                                                      const Epilogue& epilogue) {
-  constexpr int L = T::kLanes;
   // Bias once, after the sum.
   const typename T::V bias = T::load(run.bias + c);
   SC2D_UNROLL
@@ -86,42 +99,49 @@ __attribute__((always_inline)) inline void dw_finish(typename T::V (&acc)[P],
 
   const std::int64_t channels = run.channels;
   float* out = output + c;
-  if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
-    if (epilogue.activation == Activation::kRelu) {
-      SC2D_UNROLL
-      for (int p = 0; p < P; ++p) acc[p] = relu_<T>(acc[p]);
-    }
+  const Activation activation = epilogue.activation;
+  if (activation == Activation::kRelu) {
     SC2D_UNROLL
-    for (int p = 0; p < P; ++p) {
-      if (Tail) {
-        T::store_tail(out + p * channels, acc[p], mask);
-      } else {
-        T::store(out + p * channels, acc[p]);
-      }
-    }
-    return;
+    for (int p = 0; p < P; ++p) acc[p] = relu_<T>(acc[p]);
+  } else if (activation == Activation::kRelu6) {  // MobileNet's
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) acc[p] = relu6_<T>(acc[p]);
   }
-  alignas(64) float buffer[P * L];
   SC2D_UNROLL
-  for (int p = 0; p < P; ++p) T::store(buffer + p * L, acc[p]);
-  dw_activate_and_store<T, Tail>(buffer, P, out, channels, mask, epilogue);
+  for (int p = 0; p < P; ++p) {
+    if (Tail) {
+      T::store_tail(out + p * channels, acc[p], mask);
+    } else {
+      T::store(out + p * channels, acc[p]);
+    }
+  }
+  if (activation != Activation::kLinear && activation != Activation::kRelu &&
+      activation != Activation::kRelu6) {
+    dw_activate_stored<T, P, Tail>(out, channels, mask, epilogue);
+  }
 }
 
-// One vector of channels [c, c + L) of a P-pixel tile, any strides: per
-// tap, one weight load and P FMAs with the input as memory operand. KT > 0:
-// the run has exactly KT taps per row (fully unrolled; short loops of a
-// runtime count measured 1.3x slower). `x_offset` is the tile's first
-// pixel's offset in bytes from the run's input rows; `output` is the tile's
-// first pixel's channel 0.
-template <class T, int P, int KT, bool Tail>
+// NV vectors of channels [c, c + NV * L) of a P-pixel tile, any strides:
+// per tap and vector, one weight load and P FMAs with the input as memory
+// operand. NV > 1 gives small tiles (edge pixels, row tails) NV times the
+// independent FMA chains; Tail needs NV == 1. KT > 0: the run has exactly
+// KT taps per row (fully unrolled; short loops of a runtime count measured
+// 1.3x slower). `x_offset` is the tile's first pixel's offset in bytes from
+// the run's input rows; `output` is the tile's first pixel's channel 0.
+template <class T, int P, int NV, int KT, bool Tail>
 __attribute__((always_inline)) inline void dw_channels(const DwconvRun& run,
                                                        std::int64_t x_offset, std::int64_t c,
                                                        typename T::TailMask mask, float* output,
                                                        const Epilogue& epilogue) {
+  static_assert(NV == 1 || !Tail, "the masked tail is one vector");
   using V = typename T::V;
-  V acc[P];
+  constexpr int L = T::kLanes;
+  V acc[NV][P];
   SC2D_UNROLL
-  for (int p = 0; p < P; ++p) acc[p] = T::zero();
+  for (int v = 0; v < NV; ++v) {
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) acc[v][p] = T::zero();
+  }
 
   const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
   const std::int64_t s3 = 3 * s;
@@ -133,25 +153,29 @@ __attribute__((always_inline)) inline void dw_channels(const DwconvRun& run,
     const float* w = run.weights + run.weight_offsets[r] + c;
     SC2D_UNROLL
     for (std::int64_t t = 0; t < taps; ++t, x0 += ts, w += wstep) {
-      const V wv = T::load(w);
       SC2D_UNROLL
-      for (int p = 0; p < P; ++p) {
-        const float* a = dw_pixel(p, x0, s, s3);
-        acc[p] = T::fma(Tail ? T::load_tail(a, mask) : T::load(a), wv, acc[p]);
+      for (int v = 0; v < NV; ++v) {
+        const V wv = T::load(w + v * L);
+        SC2D_UNROLL
+        for (int p = 0; p < P; ++p) {
+          const float* a = dw_pixel(p, x0, s, s3) + v * L;
+          acc[v][p] = T::fma(Tail ? T::load_tail(a, mask) : T::load(a), wv, acc[v][p]);
+        }
       }
     }
   }
-  dw_finish<T, P, Tail>(acc, run, c, mask, output, epilogue);
+  SC2D_UNROLL
+  for (int v = 0; v < NV; ++v) dw_finish<T, P, Tail>(acc[v], run, c + v * L, mask, output, epilogue);
 }
 
 // The same when tap_stride == pixel_stride (stride_w == dilation_w, in
 // practice both 1): pixel p's tap t reads input column p + t, so each of the
 // P + KT - 1 columns of a kernel row is loaded once into a register and
-// feeds up to KT accumulators, with the row's KT weights held in registers.
-// That is 13 loads per 24 FMAs for P = 8, KT = 3 instead of 27, which
-// matters because the pixels' loads all sit at the same offset of different
-// cache lines (stride C floats) and contend for the same L1 banks. Columns
-// go left to right, so each accumulator still sees its taps in kx order.
+// feeds up to KT accumulators, with the row's KT weights held in registers:
+// 15 loads per 30 FMAs for P = 10, KT = 3, against 33 in the generic form,
+// and far fewer instructions (L8 measured about 1.5x faster than generic 8-pixel
+// tiles). Columns go left to right, so each accumulator still sees its taps
+// in kx order.
 template <class T, int P, int KT, bool Tail>
 __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& run,
                                                               std::int64_t x_offset,
@@ -187,22 +211,34 @@ __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& r
   dw_finish<T, P, Tail>(acc, run, c, mask, output, epilogue);
 }
 
+// Vectors of channels one generic block computes at once for a P-pixel
+// tile: small tiles take several, so that about 4 or more independent FMA
+// chains hide the FMA latency (an edge pixel alone measured 40 ns for 32
+// channels of a 3x2 window with one vector at a time).
+constexpr int dw_vectors_for(int pixels) { return pixels <= 2 ? 4 : pixels <= 5 ? 2 : 1; }
+
 // A P-pixel tile starting at pixel `first` of the run: every vector of
 // channels, then the masked tail. Shared: dw_channels_shared (needs KT > 0
 // and tap_stride == pixel_stride).
 template <class T, int P, int KT = 0, bool Shared = false>
 void dw_tile(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue) {
   constexpr int L = T::kLanes;
+  constexpr int NV = Shared ? 1 : dw_vectors_for(P);
   const std::int64_t channels = run.channels;
   const std::int64_t x_offset = first * run.pixel_stride * std::int64_t{sizeof(float)};
   float* output = run.output + first * channels;
   const typename T::TailMask none{};
   std::int64_t c = 0;
-  for (; c + L <= channels; c += L) {
-    if (Shared) {
+  if (Shared) {
+    for (; c + L <= channels; c += L) {
       dw_channels_shared<T, P, KT, false>(run, x_offset, c, none, output, epilogue);
-    } else {
-      dw_channels<T, P, KT, false>(run, x_offset, c, none, output, epilogue);
+    }
+  } else {
+    for (; c + NV * L <= channels; c += NV * L) {
+      dw_channels<T, P, NV, KT, false>(run, x_offset, c, none, output, epilogue);
+    }
+    for (; c + L <= channels; c += L) {
+      dw_channels<T, P, 1, KT, false>(run, x_offset, c, none, output, epilogue);
     }
   }
   if (c < channels) {
@@ -210,7 +246,7 @@ void dw_tile(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue)
     if (Shared) {
       dw_channels_shared<T, P, KT, true>(run, x_offset, c, mask, output, epilogue);
     } else {
-      dw_channels<T, P, KT, true>(run, x_offset, c, mask, output, epilogue);
+      dw_channels<T, P, 1, KT, true>(run, x_offset, c, mask, output, epilogue);
     }
   }
 }
@@ -220,9 +256,10 @@ void dw_tile(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue)
 template <class T, int KT>
 std::int64_t dw_full_tiles(const DwconvRun& run, const Epilogue& epilogue) {
   std::int64_t p = 0;
+  constexpr int kShared = dw_shared_pixels(KT);
   if (KT > 0 && run.tap_stride == run.pixel_stride) {
-    for (; p + kDwSharedPixels <= run.pixels; p += kDwSharedPixels) {
-      dw_tile<T, kDwSharedPixels, KT, true>(run, p, epilogue);
+    for (; p + kShared <= run.pixels; p += kShared) {
+      dw_tile<T, kShared, KT, true>(run, p, epilogue);
     }
   }
   for (; p + kDwTilePixels <= run.pixels; p += kDwTilePixels) {

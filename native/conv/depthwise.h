@@ -17,6 +17,10 @@
 // stored in PackedWeights (dw_channels > 0): the table has a depthwise
 // kernel and Cg == Fg == 1. It takes precedence over the small-group rule;
 // a depthwise layer with channel multiplier > 1 (Fg > 1) stays there.
+// Measured on AVX2 (one Zen 3 core of the 2-core CI VM), this path against
+// the small-group one: L8 (112x112x32 3x3 'same') 0.13 vs 0.37 ms; also
+// faster for every other depthwise shape tried (C 3 to 960, stride 2, 5x5,
+// 7x7), which is why the rule has no size condition.
 #pragma once
 
 #include <cstdint>

@@ -240,6 +240,7 @@ TEST_CASE(depthwise_fixed_shapes) {
       {1, 11, 35, 64, true, 5, 5, 1, 1, 1, 1, true, 64, 64},   // 5x5 shared-column tiles
       {1, 7, 33, 24, false, 3, 3, 3, 1, 1, 1, false, 24, 24},  // stride 3 rows only
       {1, 5, 25, 13, false, 3, 3, 1, 1, 1, 1, true, 13, 13},   // shared tiles, masked tail
+      {1, 4, 23, 64, false, 3, 3, 1, 1, 1, 1, true, 64, 64},   // shared tiles, C = 64 constant
       {2, 6, 30, 21, true, 5, 5, 1, 1, 1, 1, false, 21, 21},   // 5-tap shared tiles, tail
   };
   for (const KernelTable* t : depthwise_tables()) {

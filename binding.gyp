@@ -18,6 +18,7 @@
         "native/common/block_pool.cc",
         "native/common/check.cc",
         "native/conv/conv2d.cc",
+        "native/conv/depthwise.cc",
         "native/conv/grouped.cc",
         "native/conv/tiling.cc",
         "native/conv/layout_transpose.cc",
@@ -29,6 +30,7 @@
         "native/kernels/epilogue_f64.cc",
         "native/kernels/registry.cc",
         "native/kernels/scalar/conv_f32_nhwc_4x8_scalar.cc",
+        "native/kernels/scalar/dwconv_f32_nhwc_scalar.cc",
         "native/kernels/scalar/gconv_f32_nhwc_scalar.cc",
         "native/parallel/available_cpus.cc",
         "native/parallel/parallel_for.cc",
@@ -115,6 +117,7 @@
           },
           "sources": [
             "native/kernels/avx2/conv_f32_nhwc_6x16_avx2.cc",
+            "native/kernels/avx2/dwconv_f32_nhwc_avx2.cc",
             "native/kernels/avx2/gconv_f32_nhwc_12x8_avx2.cc",
           ],
           "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC",
@@ -139,6 +142,7 @@
           },
           "sources": [
             "native/kernels/avx512/conv_f32_nhwc_12x32_avx512.cc",
+            "native/kernels/avx512/dwconv_f32_nhwc_avx512.cc",
           ],
           "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC",
                      "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma",

@@ -8,6 +8,7 @@
 #include "common/check.h"
 #include "common/checked_math.h"
 #include "conv/aligned_buffer.h"
+#include "conv/depthwise.h"
 #include "conv/grouped.h"
 #include "conv/tiling.h"
 #include "conv/layout_transpose.h"
@@ -231,7 +232,16 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                           weights.gconv_lanes == weights.kernels->gconv_lanes &&
                           weights.gconv_data.size() >=
                               weights.gconv_blocks * weights.gconv_block_stride));
-  const auto run = grouped ? run_nhwc_grouped : run_nhwc;
+  // Depthwise layers (Cg = Fg = 1) were packed for their own path; see
+  // conv/depthwise.h.
+  const bool depthwise = use_depthwise_path(weights);
+  SC2D_CHECK(!depthwise || (!grouped && weights.kernels->dwconv_f32_nhwc != nullptr &&
+                            weights.dims.cin_per_group == 1 &&
+                            weights.dims.filters == weights.dims.groups &&
+                            weights.dw_channels >= weights.dims.filters &&
+                            weights.dw_channels % weights.kernels->dwconv_lanes == 0 &&
+                            weights.dw_data.size() >= weights.dw_channels * (weights.taps + 1)));
+  const auto run = depthwise ? run_nhwc_depthwise : grouped ? run_nhwc_grouped : run_nhwc;
 
   const ConvParams& p = plan.params;
   if (!p.channels_first) {

@@ -27,7 +27,9 @@
 //      loads feed it. E.g. V = 8: depthwise multiplier 1, 2, 3, 4 (span 8,
 //      4, 3-4, 2), Cg = Fg = 4 (span 8), Cg = 8 with Fg = 4 (span 16) pass;
 //      Cg = 3 with Fg = 1 (span 24) does not.
-// Otherwise the layer takes igemm. conv2d_forward routes on what was packed
+// Otherwise the layer takes igemm. Depthwise layers with multiplier 1 (Cg =
+// Fg = 1) take conv/depthwise.h instead where the table has that kernel
+// (its rule is applied first). conv2d_forward routes on what was packed
 // (use_grouped_path).
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/checked_math.h"
+#include "conv/depthwise.h"
 #include "conv/grouped.h"
 #include "conv/plan.h"
 
@@ -99,7 +100,15 @@ std::shared_ptr<const PackedWeights> pack_conv2d_weights(const KernelTable& kern
   packed->nr = nr;
   packed->taps = taps;
   packed->filters_per_group = f / d.groups;
-  const bool grouped = path == PackPath::kAuto      ? grouped_path_applies(d, kernels)
+  const bool depthwise = path == PackPath::kAuto        ? depthwise_path_applies(d, kernels)
+                         : path == PackPath::kDepthwise ? depthwise_layout_fits(d, kernels)
+                                                        : false;
+  if (depthwise) {
+    if (!pack_depthwise_weights(packed.get(), kernel, bias, error)) return nullptr;
+    return packed;
+  }
+  const bool grouped = path == PackPath::kAuto || path == PackPath::kDepthwise
+                           ? grouped_path_applies(d, kernels)
                        : path == PackPath::kGrouped ? grouped_layout_fits(d, kernels)
                                                     : false;
   if (grouped) {

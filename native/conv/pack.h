@@ -55,6 +55,14 @@ struct PackedWeights {
   AlignedFloats gconv_data;
   std::vector<std::int32_t> gconv_lane_maps;
 
+  // Depthwise layout (conv/depthwise.h), packed instead of both above when
+  // dw_channels > 0 (then they are 0/empty):
+  //
+  //   dw_data: [Cp bias][kh][kw][Cp], Cp = dw_channels (C rounded up to the
+  //            table's dwconv_lanes), zero past C
+  std::int64_t dw_channels = 0;  // Cp
+  AlignedFloats dw_data;
+
   const float* block(std::int64_t group, std::int64_t block_index) const {
     return data.data() + (group * blocks_per_group + block_index) * block_stride;
   }
@@ -66,11 +74,13 @@ struct PackedWeights {
   }
 };
 
-// Which layout pack_conv2d_weights produces. kAuto applies the routing rule
-// of conv/grouped.h; the others force a path (tests compare the two):
-// kGrouped takes the small-group layout wherever its lane mapping fits
-// (grouped_layout_fits), whatever the group count and Fg, else igemm.
-enum class PackPath { kAuto, kIgemm, kGrouped };
+// Which layout pack_conv2d_weights produces. kAuto applies the routing rules
+// of conv/depthwise.h, then conv/grouped.h; the others force a path (tests
+// compare them): kGrouped takes the small-group layout wherever its lane
+// mapping fits (grouped_layout_fits), whatever the group count and Fg, else
+// igemm (never depthwise); kDepthwise takes the depthwise layout wherever
+// the table has the kernel and Cg = Fg = 1, else what kAuto picks.
+enum class PackPath { kAuto, kIgemm, kGrouped, kDepthwise };
 
 // kernel: kh*kw*Cg*filters floats in Keras order (kh, kw, Cg, filters).
 // bias: `filters` floats, or nullptr for no bias (zeros are packed).

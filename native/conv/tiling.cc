@@ -7,17 +7,13 @@
 namespace simd_conv2d {
 namespace {
 
-struct AxisInterval {
-  std::int64_t o0, o1;  // output indices [o0, o1)
-  std::int64_t k0, k1;  // valid taps [k0, k1); empty when k0 >= k1
-};
-
 // floor(a / b) for b > 0 and any sign of a.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-// Taps k with 0 <= o*s + k*d - pad < n, as consecutive runs of equal intervals.
+}  // namespace
+
 std::vector<AxisInterval> axis_intervals(std::int64_t out, std::int64_t n, std::int64_t k,
                                          std::int64_t s, std::int64_t d, std::int64_t pad) {
   std::vector<AxisInterval> runs;
@@ -35,8 +31,6 @@ std::vector<AxisInterval> axis_intervals(std::int64_t out, std::int64_t n, std::
   }
   return runs;
 }
-
-}  // namespace
 
 TilePlan plan_tiles(const ConvPlan& plan, std::int64_t mr) {
   const ConvParams& p = plan.params;

@@ -17,6 +17,19 @@
 
 namespace simd_conv2d {
 
+// Output indices [o0, o1) along one axis whose valid taps are [k0, k1)
+// (empty when k0 == k1: every tap lands in the padding).
+struct AxisInterval {
+  std::int64_t o0, o1;
+  std::int64_t k0, k1;
+};
+
+// The taps k with 0 <= o*s + k*d - pad < n of each output o < out (n input
+// positions, k kernel taps, stride s, dilation d, leading pad), as runs of
+// consecutive outputs with equal intervals, in output order.
+std::vector<AxisInterval> axis_intervals(std::int64_t out, std::int64_t n, std::int64_t k,
+                                         std::int64_t s, std::int64_t d, std::int64_t pad);
+
 struct TapRegion {
   std::int64_t oy0, oy1, ox0, ox1;  // output rows [oy0, oy1) x columns [ox0, ox1), every image
   std::int64_t ky0, ky1, kx0, kx1;  // the taps valid for all of them

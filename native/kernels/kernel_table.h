@@ -105,6 +105,48 @@ enum GconvMode : std::int32_t {
 // gets exactly the bits the igemm kernel of the same arithmetic gives it.
 using GconvF32NhwcTileFn = void (*)(const GconvTile& tile, const Epilogue& epilogue);
 
+// One run of a depthwise convolution (groups == channels == filters: one
+// input channel and one filter per group; conv/depthwise.h): `pixels`
+// consecutive output pixels of ONE output row, all C channels. Every pixel of
+// the run has the same valid kernel taps, `rows` kernel rows of `row_taps`
+// consecutive kx taps each (the driver splits a row at the image edges), so
+// padding costs no multiply-adds and the kernel never branches on position.
+//
+// Pixel p (0 <= p < pixels) reads, under the t-th valid tap (0 <= t <
+// row_taps) of the r-th valid kernel row (0 <= r < rows), channel c at
+//   input[r] + p * pixel_stride + t * tap_stride + c
+// and multiplies it by weights[weight_offsets[r] + t * padded_channels + c].
+// Its output channel c goes to output[p * C + c].
+//
+// Weights and bias are padded with zeros to padded_channels (a multiple of
+// the table's dwconv_lanes), so a kernel may load whole vectors of them past
+// C. Inputs and outputs are not padded: a kernel never reads an input pixel
+// or writes an output pixel past channel C - 1.
+struct DwconvRun {
+  std::int64_t pixels;    // >= 1 output pixels
+  std::int64_t channels;  // C >= 1
+  std::int64_t rows;      // >= 0 valid kernel rows
+  std::int64_t row_taps;  // >= 0 valid taps per kernel row; 0 taps leaves activation(bias)
+  // [rows] channel 0 of pixel 0's input under the row's first valid tap.
+  const float* const* input;
+  // [rows] offset in floats from `weights` to that tap's padded_channels weights.
+  const std::int64_t* weight_offsets;
+  std::int64_t pixel_stride;     // floats between pixel p's and p + 1's inputs (stride_w * C)
+  std::int64_t tap_stride;       // floats between tap t's and t + 1's inputs (dilation_w * C)
+  std::int64_t padded_channels;  // floats per tap in `weights`, and biases in `bias`
+  const float* weights;          // [kh][kw][padded_channels]
+  const float* bias;             // [padded_channels] (zeros when the layer has none)
+  float* output;                 // pixel 0's output; pixel p's at output + p * C
+};
+
+// Computes one depthwise run, in the same reduction order as
+// ConvF32NhwcTileFn: each output starts from +0, adds x*w over the valid taps
+// in (ky, kx) row-major order (SIMD kernels fuse each step into one FMA,
+// scalar ones multiply then add), then adds the bias once, then applies the
+// epilogue. With Cg = 1 that is igemm's and the small-group path's order, so
+// all three paths give the same bits on the same ISA.
+using DwconvF32NhwcFn = void (*)(const DwconvRun& run, const Epilogue& epilogue);
+
 struct KernelTable {
   const char* isa;  // "scalar", "avx2", "avx512", "neon"
   std::int64_t mr;  // most output pixels per tile
@@ -116,6 +158,10 @@ struct KernelTable {
   std::int64_t gconv_mr;      // most output pixels per tile
   std::int64_t gconv_lanes;   // L: output channels per tile, a multiple of gconv_window
   std::int64_t gconv_window;  // V: lanes per vector register = channels one window holds
+  // Depthwise path (conv/depthwise.h); a table without it leaves these
+  // null/0 and depthwise layers take the small-group path (or igemm).
+  DwconvF32NhwcFn dwconv_f32_nhwc;
+  std::int64_t dwconv_lanes;  // padded_channels is a multiple of this
 };
 
 }  // namespace simd_conv2d

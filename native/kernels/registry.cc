@@ -2,6 +2,7 @@
 
 #include "kernels/neon/neon_kernels.h"
 #include "kernels/scalar/scalar_kernels.h"
+#include "kernels/x86/dwconv_x86_kernels.h"
 #include "kernels/x86/gconv_x86_kernels.h"
 #include "kernels/x86/x86_kernels.h"
 
@@ -22,6 +23,8 @@ const KernelTable kAvx512Table = {
     kGconvF32Nhwc12x8Avx2MR,
     kGconvF32Nhwc12x8Avx2Lanes,
     kGconvF32Nhwc12x8Avx2Window,
+    dwconv_f32_nhwc_avx512,
+    kDwconvF32NhwcAvx512Lanes,
 };
 #endif
 
@@ -35,6 +38,8 @@ const KernelTable kAvx2Table = {
     kGconvF32Nhwc12x8Avx2MR,
     kGconvF32Nhwc12x8Avx2Lanes,
     kGconvF32Nhwc12x8Avx2Window,
+    dwconv_f32_nhwc_avx2,
+    kDwconvF32NhwcAvx2Lanes,
 };
 #endif
 
@@ -48,6 +53,8 @@ const KernelTable kNeonTable = {
     kGconvF32Nhwc8x8NeonMR,
     kGconvF32Nhwc8x8NeonLanes,
     kGconvF32Nhwc8x8NeonWindow,
+    dwconv_f32_nhwc_neon,
+    kDwconvF32NhwcNeonLanes,
 };
 #endif
 
@@ -60,6 +67,8 @@ const KernelTable kScalarTable = {
     kGconvF32NhwcScalarMR,
     kGconvF32NhwcScalarLanes,
     kGconvF32NhwcScalarWindow,
+    dwconv_f32_nhwc_scalar,
+    kDwconvF32NhwcScalarLanes,
 };
 
 // SIMD tables are added above the scalar one, each behind the macro its

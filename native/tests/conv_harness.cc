@@ -6,12 +6,14 @@
 #include <string_view>
 
 #include "conv/conv2d.h"
+#include "conv/depthwise.h"
 #include "conv/grouped.h"
 #include "conv/pack.h"
 #include "conv/plan.h"
 #include "cpu/cpu_features.h"
 #include "cpu/dispatch.h"
 #include "kernels/registry.h"
+#include "tests/check.h"
 #if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
 #include "kernels/x86/x86_kernels.h"
 #endif
@@ -37,11 +39,12 @@ const KernelTable* avx512_emulated_table() {
     const KernelTable* const* tables = compiled_kernel_tables(&count);
     for (std::size_t i = 0; i < count; ++i) {
       if (std::string_view(tables[i]->isa) != "avx512") continue;
-      // Only the igemm tile is swapped: the table's small-group kernel is
-      // AVX2 code already, and runs natively.
+      // The AVX-512 kernels are swapped for their emulated builds; the
+      // table's small-group kernel is AVX2 code already, and runs natively.
       static KernelTable emulated = *tables[i];
       emulated.isa = "avx512-emulated";
       emulated.conv_f32_nhwc = conv_f32_nhwc_12x32_avx512_emulated;
+      emulated.dwconv_f32_nhwc = dwconv_f32_nhwc_avx512_emulated;
       return &emulated;
     }
     return nullptr;
@@ -83,6 +86,38 @@ std::int64_t float_ulp_distance(float a, float b) {
   };
   const std::int64_t d = ordered(a) - ordered(b);
   return d < 0 ? -d : d;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b, size_t* where) {
+  *where = 0;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0 && !(std::isnan(a[i]) && std::isnan(b[i]))) {
+      *where = i;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool within_reference_tolerance(const RefShape& s, const ConvData& d, const std::vector<float>& y,
+                                const std::string& what) {
+  constexpr double kU = 1.0 / 16777216.0;  // 2^-24
+  const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
+  CHECK_MSG(y.size() == ref.value.size(), what << ": output size");
+  if (y.size() != ref.value.size()) return false;
+  const double k = static_cast<double>(s.kh * s.kw * (s.channels / s.groups)) +
+                   (d.bias.empty() ? 0.0 : 1.0);
+  int bad = 0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    const double tol = 4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
+    const double err = std::fabs(static_cast<double>(y[i]) - ref.value[i]);
+    if (!(err <= tol) && bad++ < 3) {
+      CHECK_MSG(err <= tol, what << ": output " << i << " got " << y[i] << " ref " << ref.value[i]
+                                 << " err " << err << " tol " << tol);
+    }
+  }
+  return bad == 0;
 }
 
 ConvData random_conv_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
@@ -145,6 +180,7 @@ DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
                                     static_cast<std::int64_t>(bias.size()), &run.error, path);
   if (!packed) return run;
   run.grouped = use_grouped_path(*packed);
+  run.depthwise = use_depthwise_path(*packed);
   // Guard zones on both sides catch stores outside the output.
   constexpr size_t kGuard = 67;
   constexpr float kSentinel = -12345.678f;

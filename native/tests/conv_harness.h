@@ -27,7 +27,8 @@ std::string describe_shape(const RefShape& shape);
 
 struct DriverRun {
   bool ok = false;
-  bool grouped = false;  // the weights were packed for the small-group path
+  bool grouped = false;    // the weights were packed for the small-group path
+  bool depthwise = false;  // ... for the depthwise path
   std::string error;
   std::vector<float> output;
   bool guards_intact = true;  // nothing was written just outside the output
@@ -47,6 +48,15 @@ inline DriverRun run_driver(const RefShape& shape, const ConvData& d, const simd
                             double alpha = -1) {
   return run_driver(shape, d.input, d.kernel, d.bias, activation, alpha, &table, path);
 }
+
+// Bitwise equality (any NaN equals any NaN); *where is the first difference.
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b, size_t* where);
+
+// Checks a linear output against the float64 reference with the tolerance
+// of conv-design §6 (|y - ref| <= 4 sqrt(K) u S + 4 u |ref|), reporting up to
+// three failures under `what`; returns whether all passed.
+bool within_reference_tolerance(const RefShape& shape, const ConvData& data,
+                                const std::vector<float>& y, const std::string& what);
 
 // The compiled-in kernel tables this CPU can run, best first (scalar last),
 // plus avx512_emulated_table() just before "avx2" when it is built and the

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "conv/conv2d.h"
+#include "conv/depthwise.h"
 #include "conv/grouped.h"
 #include "conv/pack.h"
 #include "conv/plan.h"
@@ -35,45 +36,12 @@ namespace {
 
 using namespace simd_conv2d;
 
-constexpr double kU = 1.0 / 16777216.0;  // 2^-24
-
 std::vector<const KernelTable*> grouped_tables() {
   std::vector<const KernelTable*> out;
   for (const KernelTable* t : runnable_tables()) {
     if (t->gconv_f32_nhwc != nullptr) out.push_back(t);
   }
   return out;
-}
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b, size_t* where) {
-  if (a.size() != b.size()) return *where = 0, false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0 && !(std::isnan(a[i]) && std::isnan(b[i]))) {
-      *where = i;
-      return false;
-    }
-  }
-  return true;
-}
-
-// Checks the linear output against the reference; returns false on failure.
-bool within_tolerance(const RefShape& s, const ConvData& d, const std::vector<float>& y,
-                      const std::string& what) {
-  const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
-  CHECK_MSG(y.size() == ref.value.size(), what << ": output size");
-  if (y.size() != ref.value.size()) return false;
-  const double k = static_cast<double>(s.kh * s.kw * (s.channels / s.groups)) +
-                   (d.bias.empty() ? 0.0 : 1.0);
-  int bad = 0;
-  for (size_t i = 0; i < y.size(); ++i) {
-    const double tol = 4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
-    const double err = std::fabs(static_cast<double>(y[i]) - ref.value[i]);
-    if (!(err <= tol) && bad++ < 3) {
-      CHECK_MSG(err <= tol, what << ": output " << i << " got " << y[i] << " ref " << ref.value[i]
-                                 << " err " << err << " tol " << tol);
-    }
-  }
-  return bad == 0;
 }
 
 // Grouped / depthwise shapes the small-group path is meant for, plus some
@@ -245,17 +213,21 @@ TEST_CASE(grouped_random_against_reference_and_igemm) {
       if (!g.ok) continue;
       CHECK_MSG(g.guards_intact, what << ": wrote outside the output");
       grouped_runs += g.grouped ? 1 : 0;
-      within_tolerance(s, d, g.output, what + (g.grouped ? " grouped" : " igemm"));
+      within_reference_tolerance(s, d, g.output, what + (g.grouped ? " grouped" : " igemm"));
       const DriverRun ig = run_driver(s, d, *t, PackPath::kIgemm);
       CHECK_MSG(ig.ok && !ig.grouped, what << ": " << ig.error);
       size_t where = 0;
       CHECK_MSG(same_bits(g.output, ig.output, &where),
                 what << ": grouped and igemm differ at " << where << ": " << g.output[where]
                      << " vs " << ig.output[where]);
-      // Auto routing agrees with the rule and with the forced paths' bits.
+      // Auto routing agrees with the rules (depthwise first, conv/depthwise.h)
+      // and with the forced paths' bits.
       const DriverRun a = run_driver(s, d, *t, PackPath::kAuto);
       const WeightDims dims{s.kh, s.kw, s.channels / s.groups, s.filters, s.groups};
-      CHECK_MSG(a.ok && a.grouped == grouped_path_applies(dims, *t), what);
+      const bool depthwise = depthwise_path_applies(dims, *t);
+      CHECK_MSG(a.ok && a.depthwise == depthwise &&
+                    a.grouped == (!depthwise && grouped_path_applies(dims, *t)),
+                what);
       CHECK_MSG(same_bits(a.output, g.output, &where), what << ": auto differs");
 
       const std::string act = kAllActivations[i % kAllActivationCount];
@@ -307,7 +279,7 @@ TEST_CASE(grouped_fixed_shapes) {
         const DriverRun g = run_driver(s, d, *t, PackPath::kGrouped);
         CHECK_MSG(g.ok && g.grouped && g.guards_intact, what << ": " << g.error);
         if (!g.ok) continue;
-        within_tolerance(s, d, g.output, what);
+        within_reference_tolerance(s, d, g.output, what);
         const DriverRun ig = run_driver(s, d, *t, PackPath::kIgemm);
         size_t where = 0;
         CHECK_MSG(ig.ok && same_bits(g.output, ig.output, &where), what << ": igemm differs at " << where);
@@ -329,11 +301,11 @@ TEST_CASE(grouped_bitwise_across_thread_counts) {
     for (const RefShape& s : shapes) {
       const ConvData d = random_conv_data(s, true, rng);
       set_num_threads(1);
-      const DriverRun one = run_driver(s, d, *t, PackPath::kAuto, "relu");
+      const DriverRun one = run_driver(s, d, *t, PackPath::kGrouped, "relu");
       CHECK(one.ok && one.grouped);
       for (int threads : {2, 3}) {
         set_num_threads(threads);
-        const DriverRun many = run_driver(s, d, *t, PackPath::kAuto, "relu");
+        const DriverRun many = run_driver(s, d, *t, PackPath::kGrouped, "relu");
         size_t where = 0;
         CHECK_MSG(many.ok && same_bits(one.output, many.output, &where),
                   t->isa << " " << describe_shape(s) << ": 1 vs " << threads << " threads differ at " << where);

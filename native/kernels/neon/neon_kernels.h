@@ -23,4 +23,9 @@ constexpr std::int64_t kGconvF32Nhwc8x8NeonWindow = 4;
 
 void gconv_f32_nhwc_8x8_neon(const GconvTile& tile, const Epilogue& epilogue);
 
+// Depthwise run (conv/depthwise.h): tiles of 8 pixels x 4 channels.
+constexpr std::int64_t kDwconvF32NhwcNeonLanes = 4;
+
+void dwconv_f32_nhwc_neon(const DwconvRun& run, const Epilogue& epilogue);
+
 }  // namespace simd_conv2d

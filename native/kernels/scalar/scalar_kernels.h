@@ -19,4 +19,10 @@ constexpr std::int64_t kGconvF32NhwcScalarWindow = 8;
 
 void gconv_f32_nhwc_scalar(const GconvTile& tile, const Epilogue& epilogue);
 
+// Depthwise run (conv/depthwise.h): any C, weights padded to 8 channels
+// like the SIMD tables (the padding is not read).
+constexpr std::int64_t kDwconvF32NhwcScalarLanes = 8;
+
+void dwconv_f32_nhwc_scalar(const DwconvRun& run, const Epilogue& epilogue);
+
 }  // namespace simd_conv2d

@@ -40,6 +40,15 @@ struct Avx2Ops {
       _mm256_maskstore_ps(p, m, v);
     }
   }
+  // Lanes [0, n) of a vector, 1 <= n < kLanes, for loads and stores that
+  // must not touch memory past them (vmaskmovps does not fault on masked-off
+  // lanes).
+  using TailMask = __m256i;
+  static TailMask tail_mask(int n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static V load_tail(const float* p, TailMask m) { return _mm256_maskload_ps(p, m); }  // others 0
+  static void store_tail(float* p, V v, TailMask m) { _mm256_maskstore_ps(p, m, v); }
   static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
   static V set1(float x) { return _mm256_set1_ps(x); }
   static V zero() { return _mm256_setzero_ps(); }

@@ -34,6 +34,11 @@ struct Avx512Ops {
       _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
     }
   }
+  // Lanes [0, n), 1 <= n < kLanes; masked-off lanes are not accessed.
+  using TailMask = __mmask16;
+  static TailMask tail_mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
+  static V load_tail(const float* p, TailMask m) { return _mm512_maskz_loadu_ps(m, p); }  // others 0
+  static void store_tail(float* p, V v, TailMask m) { _mm512_mask_storeu_ps(p, m, v); }
   static V broadcast(const float* p) { return _mm512_set1_ps(*p); }
   static V set1(float x) { return _mm512_set1_ps(x); }
   static V zero() { return _mm512_setzero_ps(); }

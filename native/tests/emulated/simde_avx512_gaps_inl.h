@@ -1,4 +1,4 @@
-// The six AVX-512 intrinsics the kernels use that SIMDe 0.7.4 (Debian 12's
+// The seven AVX-512 intrinsics the kernels use that SIMDe 0.7.4 (Debian 12's
 // libsimde-dev) does not implement, for the emulated test build only.
 //
 // Each is written as the hardware instruction's own per-lane operation: two
@@ -66,6 +66,18 @@ static inline void mm512_mask_storeu_ps(void* p, simde__mmask16 k, simde__m512 v
   }
 }
 
+// vmovups zmm{k}{z}, m512: masked-off lanes are zero and never read.
+static inline simde__m512 mm512_maskz_loadu_ps(simde__mmask16 k, const void* p) {
+  float lanes[16] = {};
+  const float* in = static_cast<const float*>(p);
+  for (int i = 0; i < 16; ++i) {
+    if ((k >> i) & 1u) lanes[i] = in[i];
+  }
+  simde__m512 v;
+  std::memcpy(&v, lanes, sizeof v);
+  return v;
+}
+
 // vcvttps2dq zmm, zmm (out-of-range lanes give 0x80000000 on both)
 static inline simde__m512i mm512_cvttps_epi32(simde__m512 a) {
   const Halves h = halves(a);
@@ -115,6 +127,8 @@ static inline simde__m256 mm512_extractf32x8_ps(simde__m512 a, int imm8) {
 
 #undef _mm512_mask_storeu_ps
 #define _mm512_mask_storeu_ps(p, k, v) ::sc2d_emu::mm512_mask_storeu_ps((p), (k), (v))
+#undef _mm512_maskz_loadu_ps
+#define _mm512_maskz_loadu_ps(k, p) ::sc2d_emu::mm512_maskz_loadu_ps((k), (p))
 #undef _mm512_cvttps_epi32
 #define _mm512_cvttps_epi32(a) ::sc2d_emu::mm512_cvttps_epi32(a)
 #undef _mm512_srai_epi32

@@ -149,7 +149,7 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
 
       std::int64_t g = gb / blocks;
       std::int64_t b = gb % blocks;
-      for (std::int64_t i = 0; i < run; ++i) {
+      for (std::int64_t i = 0; i < run;) {
         // A tile's input and output rows are the same for every block of its group.
         if (tile != built_tile || g != built_group) {
           std::int64_t first = 0;
@@ -173,13 +173,20 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
           built_group = g;
           t.rows = rows;
         }
+        // One call for this group's blocks in the run (the kernel loops over them).
+        const std::int64_t count = std::min(run - i, blocks - b);
+        const std::int64_t last = b + count - 1;
         for (std::int64_t r = 0; r < rows; ++r) out[r] = out_base[r] + b * nr;
         const float* block = w.block(g, b);
-        t.cols = std::min(nr, fg - b * nr);
+        t.cols = std::min(nr, fg - last * nr);
         t.bias = block;
         t.weights = block + nr;
+        t.more_blocks = count - 1;
+        t.block_stride = w.block_stride;
         k.conv_f32_nhwc(t, epilogue);
-        if (++b == blocks) b = 0, ++g;
+        i += count;
+        b += count;
+        if (b == blocks) b = 0, ++g;
       }
     }
   }, grain);

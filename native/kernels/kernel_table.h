@@ -17,8 +17,9 @@ namespace simd_conv2d {
 // is ever spent on padding and the kernel never branches on position.
 struct ConvTile {
   std::int64_t rows;      // 1..MR output pixels
-  std::int64_t cols;      // 1..NR output channels stored (the block's lanes past
-                          // `cols` hold zero weights and are computed, not stored)
+  std::int64_t cols;      // 1..NR output channels stored of the LAST block (its
+                          // lanes past `cols` hold zero weights and are computed,
+                          // not stored); earlier blocks store all NR
   std::int64_t taps;      // >= 0 valid taps; 0 leaves activation(bias)
   std::int64_t channels;  // Cin per group >= 1: floats read per pixel per tap
   // [taps][MR] input addresses, tap-major: input[t * MR + r] is row r's first
@@ -30,6 +31,14 @@ struct ConvTile {
   const float* weights;  // the block's weights: [tap][channel][NR]
   // [MR] where row r's `cols` outputs go (contiguous floats). r >= rows unused.
   float* const* output;
+  // Further NR blocks of output channels over the same pixels and taps, run
+  // in the same call (0: just the one above). Block j >= 1 reads its bias at
+  // bias + j * block_stride and its weights at weights + j * block_stride, and
+  // writes row r's outputs at output[r] + j * NR. One call per tile instead
+  // of one per block saves the call and set-up, which is a tenth of a 1x1
+  // layer's short (Cin = 64) reductions.
+  std::int64_t more_blocks;
+  std::int64_t block_stride;  // floats from one block's bias to the next's
 };
 
 // Computes one tile. Reduction order, for every output and every ISA: start

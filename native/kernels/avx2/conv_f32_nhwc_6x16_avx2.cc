@@ -27,6 +27,7 @@ static_assert(kConvF32Nhwc6x16Avx2NR == 2 * Avx2Ops::kLanes, "NR is two vectors"
 void conv_f32_nhwc_6x16_avx2(const ConvTile& tile, const Epilogue& epilogue) {
   SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
   SC2D_CHECK(tile.cols >= 1 && tile.cols <= kConvF32Nhwc6x16Avx2NR);
+  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= kConvF32Nhwc6x16Avx2NR));
   SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
   SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
   SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&

@@ -35,6 +35,7 @@ static_assert(kConvF32Nhwc12x32Avx512NR == 2 * Avx512Ops::kLanes, "NR is two vec
 void conv_f32_nhwc_12x32_avx512(const ConvTile& tile, const Epilogue& epilogue) {
   SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
   SC2D_CHECK(tile.cols >= 1 && tile.cols <= kConvF32Nhwc12x32Avx512NR);
+  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= kConvF32Nhwc12x32Avx512NR));
   SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
   SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
   SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&

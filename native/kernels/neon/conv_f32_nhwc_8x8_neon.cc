@@ -99,8 +99,12 @@ inline void row_x2(float32x4_t& lo, float32x4_t& hi, float32x2_t x, const float3
 
 // ---------------------------------------------------------------- tile
 
+// One NR block j of the tile: bias and weights at block j's place, outputs at
+// output[r] + j * NR.
 template <int R>
-void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+void block_rows(const ConvTile& tile, std::int64_t j, const Epilogue& epilogue) {
+  const float* bias = tile.bias + j * tile.block_stride;
+  const float* weights = tile.weights + j * tile.block_stride;
   float32x4_t lo[R];  // output channels 0..3 of row r
   float32x4_t hi[R];  // output channels 4..7
   SC2D_NEON_UNROLL
@@ -112,7 +116,7 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
     const float* a[R];
     SC2D_NEON_UNROLL
     for (int r = 0; r < R; ++r) a[r] = in[r];
-    const float* w = tile.weights + tile.tap_offsets[t];
+    const float* w = weights + tile.tap_offsets[t];
 
     std::int64_t c = 0;
     for (; c + 4 <= channels; c += 4, w += 4 * NR) {
@@ -148,26 +152,31 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
   }
 
   // + bias once, after the sum (Keras: conv(x, kernel) + bias).
-  const float32x4_t bias_lo = vld1q_f32(tile.bias);
-  const float32x4_t bias_hi = vld1q_f32(tile.bias + 4);
+  const float32x4_t bias_lo = vld1q_f32(bias);
+  const float32x4_t bias_hi = vld1q_f32(bias + 4);
   SC2D_NEON_UNROLL
   for (int r = 0; r < R; ++r) {
     lo[r] = vaddq_f32(lo[r], bias_lo);
     hi[r] = vaddq_f32(hi[r], bias_hi);
   }
 
-  const std::int64_t cols = tile.cols;
+  const std::int64_t cols = j < tile.more_blocks ? NR : tile.cols;
   if (!activate_in_registers(lo, epilogue) || !activate_in_registers(hi, epilogue)) {
     // Transcendental activations: the float64 reference on the stored row.
     SC2D_NEON_UNROLL
     for (int r = 0; r < R; ++r) {
-      store_row(tile.output[r], lo[r], hi[r], cols);
-      apply_epilogue_f64(tile.output[r], cols, epilogue);
+      store_row(tile.output[r] + j * NR, lo[r], hi[r], cols);
+      apply_epilogue_f64(tile.output[r] + j * NR, cols, epilogue);
     }
     return;
   }
   SC2D_NEON_UNROLL
-  for (int r = 0; r < R; ++r) store_row(tile.output[r], lo[r], hi[r], cols);
+  for (int r = 0; r < R; ++r) store_row(tile.output[r] + j * NR, lo[r], hi[r], cols);
+}
+
+template <int R>
+void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+  for (std::int64_t j = 0; j <= tile.more_blocks; ++j) block_rows<R>(tile, j, epilogue);
 }
 
 #undef SC2D_NEON_UNROLL
@@ -177,6 +186,7 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
 void conv_f32_nhwc_8x8_neon(const ConvTile& tile, const Epilogue& epilogue) {
   SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
   SC2D_CHECK(tile.cols >= 1 && tile.cols <= NR);
+  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= NR));
   SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
   SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
   SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&

@@ -17,28 +17,37 @@ constexpr std::int64_t MR = kConvF32Nhwc4x8ScalarMR;
 constexpr std::int64_t NR = kConvF32Nhwc4x8ScalarNR;
 
 // R rows known at compile time lets the compiler keep R x NR accumulators in
-// registers (and vectorise the NR loop with baseline SSE2).
+// registers (and vectorise the NR loop with baseline SSE2). One call does one
+// NR block j: bias and weights at block j's place, outputs at output[r] + j * NR.
 template <int R>
-void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+void block_rows(const ConvTile& tile, std::int64_t j, const Epilogue& epilogue) {
+  const float* bias = tile.bias + j * tile.block_stride;
+  const float* weights = tile.weights + j * tile.block_stride;
+  const std::int64_t cols = j < tile.more_blocks ? NR : tile.cols;
   float acc[R][NR] = {};
   for (std::int64_t t = 0; t < tile.taps; ++t) {
     const float* const* in = tile.input + t * MR;
     const float* a[R];
     for (int r = 0; r < R; ++r) a[r] = in[r];
-    const float* w = tile.weights + tile.tap_offsets[t];
+    const float* w = weights + tile.tap_offsets[t];
     for (std::int64_t c = 0; c < tile.channels; ++c, w += NR) {
       for (int r = 0; r < R; ++r) {
         const float x = a[r][c];
-        for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += x * w[j];
+        for (std::int64_t i = 0; i < NR; ++i) acc[r][i] += x * w[i];
       }
     }
   }
   for (int r = 0; r < R; ++r) {
-    for (std::int64_t j = 0; j < NR; ++j) acc[r][j] += tile.bias[j];
-    apply_epilogue_f64(acc[r], tile.cols, epilogue);
-    float* dst = tile.output[r];
-    for (std::int64_t j = 0; j < tile.cols; ++j) dst[j] = acc[r][j];
+    for (std::int64_t i = 0; i < NR; ++i) acc[r][i] += bias[i];
+    apply_epilogue_f64(acc[r], cols, epilogue);
+    float* dst = tile.output[r] + j * NR;
+    for (std::int64_t i = 0; i < cols; ++i) dst[i] = acc[r][i];
   }
+}
+
+template <int R>
+void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
+  for (std::int64_t j = 0; j <= tile.more_blocks; ++j) block_rows<R>(tile, j, epilogue);
 }
 
 }  // namespace
@@ -46,6 +55,7 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
 void conv_f32_nhwc_4x8_scalar(const ConvTile& tile, const Epilogue& epilogue) {
   SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
   SC2D_CHECK(tile.cols >= 1 && tile.cols <= NR);
+  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= NR));
   SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
   SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
   SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&

@@ -42,20 +42,23 @@ namespace {
 // vector by vector, and stored with the column mask.
 template <class T>
 __attribute__((noinline)) void activate_and_store(float* buffer, int rows, int cols,
-                                                  float* const* output,
+                                                  float* const* output, std::int64_t column,
                                                   const Epilogue& epilogue) {
   constexpr int L = T::kLanes;
   activate_vectors<T>(buffer, 2 * rows, epilogue);
   const int n0 = cols < L ? cols : L;
   const int n1 = cols - n0;
   for (int r = 0; r < rows; ++r) {
-    T::store_n(output[r], T::load(buffer + r * 2 * L), n0);
-    T::store_n(output[r] + L, T::load(buffer + r * 2 * L + L), n1);
+    T::store_n(output[r] + column, T::load(buffer + r * 2 * L), n0);
+    T::store_n(output[r] + column + L, T::load(buffer + r * 2 * L + L), n1);
   }
 }
 
-template <class T, int MR, int R, int kUnroll = 2>
-void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
+// One NR block of the tile: its bias and weights at `bias` / `weights`, its
+// outputs at output[r] + column, `cols` of them stored.
+template <class T, int MR, int R, int kUnroll>
+inline void conv_block(const ConvTile& tile, const float* bias, const float* weights,
+                       std::int64_t column, int cols, const Epilogue& epilogue) {
   using V = typename T::V;
   constexpr int L = T::kLanes;
   constexpr int NR = 2 * L;
@@ -75,7 +78,7 @@ void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
     const float* a[R];
     SC2D_UNROLL
     for (int r = 0; r < R; ++r) a[r] = input[r];
-    const float* w = tile.weights + tile.tap_offsets[t];
+    const float* w = weights + tile.tap_offsets[t];
     std::int64_t c = 0;
     // kUnroll channels per iteration; the per-output order is unchanged.
     for (; c + kUnroll <= channels; c += kUnroll, w += kUnroll * NR) {
@@ -104,15 +107,14 @@ void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
   }
 
   // Bias once, after the sum.
-  const V b0 = T::load(tile.bias);
-  const V b1 = T::load(tile.bias + L);
+  const V b0 = T::load(bias);
+  const V b1 = T::load(bias + L);
   SC2D_UNROLL
   for (int r = 0; r < R; ++r) {
     acc0[r] = T::add(acc0[r], b0);
     acc1[r] = T::add(acc1[r], b1);
   }
 
-  const int cols = static_cast<int>(tile.cols);
   float* const* output = tile.output;
   if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
     if (epilogue.activation == Activation::kRelu) {
@@ -125,16 +127,16 @@ void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
     if (cols == NR) {
       SC2D_UNROLL
       for (int r = 0; r < R; ++r) {
-        T::store(output[r], acc0[r]);
-        T::store(output[r] + L, acc1[r]);
+        T::store(output[r] + column, acc0[r]);
+        T::store(output[r] + column + L, acc1[r]);
       }
     } else {
       const int n0 = cols < L ? cols : L;
       const int n1 = cols - n0;
       SC2D_UNROLL
       for (int r = 0; r < R; ++r) {
-        T::store_n(output[r], acc0[r], n0);
-        T::store_n(output[r] + L, acc1[r], n1);
+        T::store_n(output[r] + column, acc0[r], n0);
+        T::store_n(output[r] + column + L, acc1[r], n1);
       }
     }
     return;
@@ -145,7 +147,20 @@ void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
     T::store(buffer + r * NR, acc0[r]);
     T::store(buffer + r * NR + L, acc1[r]);
   }
-  activate_and_store<T>(buffer, R, cols, output, epilogue);
+  activate_and_store<T>(buffer, R, cols, output, column, epilogue);
+}
+
+template <class T, int MR, int R, int kUnroll = 2>
+void conv_tile(const ConvTile& tile, const Epilogue& epilogue) {
+  constexpr int NR = 2 * T::kLanes;
+  const std::int64_t last = tile.more_blocks;
+  for (std::int64_t j = 0; j < last; ++j) {
+    conv_block<T, MR, R, kUnroll>(tile, tile.bias + j * tile.block_stride,
+                                  tile.weights + j * tile.block_stride, j * NR, NR, epilogue);
+  }
+  conv_block<T, MR, R, kUnroll>(tile, tile.bias + last * tile.block_stride,
+                                tile.weights + last * tile.block_stride, last * NR,
+                                static_cast<int>(tile.cols), epilogue);
 }
 
 }  // namespace

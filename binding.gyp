@@ -13,6 +13,7 @@
         "native/addon/conv2d_async.cc",
         "native/addon/conv2d_sync.cc",
         "native/addon/js_values.cc",
+        "native/addon/malloc_policy.cc",
         "native/addon/module.cc",
         "native/addon/packed_weights_object.cc",
         "native/common/block_pool.cc",

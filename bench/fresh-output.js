@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // What a fresh output array costs: one layer called through the native binding with
 // (a) the same output array every call, (b) a new zeroed Float32Array, (c) new malloc'd memory
-// (what layer.apply uses). Run it with and without GLIBC_TUNABLES to see glibc's part:
+// (what layer.apply uses), and (d) layer.apply itself. Run it with and without the addon's malloc
+// policy (README, "Performance") to see glibc's part:
 //
 //   node bench/fresh-output.js [threads] [H,W,Cin,Cout,K]      (default: 2 56,56,64,256,1 = L3)
-//   GLIBC_TUNABLES=glibc.malloc.trim_threshold=134217728:glibc.malloc.mmap_threshold=33554432 \
-//     node bench/fresh-output.js
+//   SIMD_CONV2D_MALLOC=default node bench/fresh-output.js    (glibc's default policy, see README)
 'use strict';
 const sc = require('..');
 const { native } = require('../dist/binding.js');
@@ -25,18 +25,21 @@ const variants = {
     const b = Buffer.allocUnsafeSlow(n * 4);
     return new Float32Array(b.buffer, b.byteOffset, n);
   },
+  'layer.apply': null,
 };
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 for (let round = 0; round < 20; round++) {
   for (const [name, make] of Object.entries(variants)) {
     for (let i = 0; i < 20; i++) {
       const t0 = process.hrtime.bigint();
-      native().conv2d(call.packed, call.input.data, make(), call.params);
+      if (make) native().conv2d(call.packed, call.input.data, make(), call.params);
+      else layer.apply(x);
       times[name].push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   }
 }
-console.log(`${H}x${W}x${C} -> ${F}, ${K}x${K}, ${threads} thread(s), output ${(n * 4 / 2 ** 20).toFixed(1)} MiB; ms per call:`);
+console.log(`${H}x${W}x${C} -> ${F}, ${K}x${K}, ${threads} thread(s), output ${(n * 4 / 2 ** 20).toFixed(1)} MiB, ` +
+  `malloc policy '${sc.info().malloc}'; ms per call:`);
 for (const [name, t] of Object.entries(times)) {
   t.sort((a, b) => a - b);
   console.log(`  ${name.padEnd(18)} median ${t[t.length >> 1].toFixed(3)}  p10 ${t[(t.length / 10) | 0].toFixed(3)}`);

@@ -50,6 +50,12 @@ export interface NativeInfo {
   availableIsas: string[];
   openmp: boolean;
   numThreads: number;
+  /**
+   * What the addon did to glibc's malloc at load (README, "Performance"): 'retain' (freed outputs
+   * are reused in place), 'default' (SIMD_CONV2D_MALLOC=default), 'user' (your own
+   * GLIBC_TUNABLES / MALLOC_*_ settings left alone) or 'unsupported' (not glibc).
+   */
+  malloc: 'retain' | 'default' | 'user' | 'unsupported';
   napiVersion: number;
   version: string;
 }

@@ -249,7 +249,7 @@ describe('constraints', () => {
 });
 
 describe('runtime info', () => {
-  const loadWithEnv = (vars: Record<string, string>, field: 'isa' | 'numThreads') =>
+  const loadWithEnv = (vars: Record<string, string>, field: 'isa' | 'numThreads' | 'malloc') =>
     spawnSync(process.execPath, ['-e', `console.log(require('node-gyp-build')(process.argv[1]).info().${field})`, process.cwd()], {
       env: { ...process.env, ...vars },
       encoding: 'utf8',
@@ -265,6 +265,30 @@ describe('runtime info', () => {
     const bad = loadWithEnv({ SIMD_CONV2D_NUM_THREADS: 'lots' }, 'numThreads');
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/SIMD_CONV2D_NUM_THREADS=lots: expected an integer from 1 to 1024/);
+  });
+
+  test('the malloc policy: retain by default on glibc, SIMD_CONV2D_MALLOC and user tuning respected', () => {
+    const glibc = process.platform === 'linux' &&
+      Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+    // The user's own malloc tuning (if this shell has any) would turn the policy off: clear it.
+    const tuning = ['GLIBC_TUNABLES', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_'];
+    const run = (vars: Record<string, string>) => {
+      const env = { ...process.env };
+      for (const k of tuning) delete env[k];
+      return spawnSync(process.execPath, ['-e', "console.log(require('node-gyp-build')(process.argv[1]).info().malloc)", process.cwd()], {
+        env: { ...env, ...vars },
+        encoding: 'utf8',
+      });
+    };
+    expect(run({}).stdout.trim()).toBe(glibc ? 'retain' : 'unsupported');
+    expect(run({ SIMD_CONV2D_MALLOC: 'retain' }).stdout.trim()).toBe(glibc ? 'retain' : 'unsupported');
+    expect(run({ SIMD_CONV2D_MALLOC: 'default' }).stdout.trim()).toBe(glibc ? 'default' : 'unsupported');
+    expect(run({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' }).stdout.trim()).toBe(glibc ? 'user' : 'unsupported');
+    expect(run({ MALLOC_TRIM_THRESHOLD_: '1000000' }).stdout.trim()).toBe(glibc ? 'user' : 'unsupported');
+    const bad = run({ SIMD_CONV2D_MALLOC: 'lots' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/SIMD_CONV2D_MALLOC must be 'retain' or 'default', received 'lots'/);
+    expect(['retain', 'default', 'user', 'unsupported']).toContain(info().malloc);
   });
 
   test('setIsa switches every layer at its next call; an unavailable ISA is refused', () => {

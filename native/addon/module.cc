@@ -8,6 +8,7 @@
 #include "addon/addon_data.h"
 #include "addon/exports.h"
 #include "addon/js_values.h"
+#include "addon/malloc_policy.h"
 #include "addon/packed_weights_object.h"
 #include "cpu/dispatch.h"
 #include "parallel/available_cpus.h"
@@ -31,6 +32,7 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
   out.Set("availableIsas", list);
   out.Set("openmp", Napi::Boolean::New(env, simd_conv2d::parallel_uses_openmp()));
   out.Set("numThreads", Napi::Number::New(env, simd_conv2d::get_num_threads()));
+  out.Set("malloc", malloc_policy());
   out.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   out.Set("version", SIMD_CONV2D_VERSION);
   return out;
@@ -73,6 +75,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
     if (!simd_conv2d::num_threads_env_error().empty()) {
       throw std::runtime_error(simd_conv2d::num_threads_env_error());
     }
+    std::string malloc_error;
+    if (!apply_malloc_policy(&malloc_error)) throw std::runtime_error(malloc_error);
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }

@@ -30,6 +30,7 @@
         "native/kernels/activation_names.cc",
         "native/kernels/epilogue_f64.cc",
         "native/kernels/registry.cc",
+        "native/kernels/tile_checks.cc",
         "native/kernels/scalar/conv_f32_nhwc_4x8_scalar.cc",
         "native/kernels/scalar/dwconv_f32_nhwc_scalar.cc",
         "native/kernels/scalar/gconv_f32_nhwc_scalar.cc",

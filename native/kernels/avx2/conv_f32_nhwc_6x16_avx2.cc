@@ -14,7 +14,7 @@
 #include "kernels/x86/conv_tile_inl.h"
 #include "kernels/x86/x86_kernels.h"
 
-#include "common/check.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -25,13 +25,7 @@ static_assert(kConvF32Nhwc6x16Avx2NR == 2 * Avx2Ops::kLanes, "NR is two vectors"
 }  // namespace
 
 void conv_f32_nhwc_6x16_avx2(const ConvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.cols >= 1 && tile.cols <= kConvF32Nhwc6x16Avx2NR);
-  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= kConvF32Nhwc6x16Avx2NR));
-  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_conv_tile(tile, MR, kConvF32Nhwc6x16Avx2NR);
   switch (tile.rows) {
     case 1: return conv_tile<Avx2Ops, MR, 1>(tile, epilogue);
     case 2: return conv_tile<Avx2Ops, MR, 2>(tile, epilogue);

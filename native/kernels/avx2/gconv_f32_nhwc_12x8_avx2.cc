@@ -32,7 +32,7 @@
 #include "kernels/x86/vec_math_inl.h"
 #include "kernels/x86/gconv_x86_kernels.h"
 
-#include "common/check.h"
+#include "kernels/tile_checks.h"
 
 #define SC2D_GCONV_UNROLL _Pragma("GCC unroll 16")
 
@@ -159,18 +159,9 @@ TileFn row_kernel(int rows) {
 }  // namespace
 
 void gconv_f32_nhwc_12x8_avx2(const GconvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.lanes >= 1 && tile.lanes <= L);
-  SC2D_CHECK(tile.taps >= 0 && tile.steps >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr && tile.output_rows != nullptr &&
-             tile.lane_map != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.input_rows != nullptr &&
-                                tile.input_taps != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_gconv_tile(tile, MR, L, L);
   const std::int32_t mode = tile.lane_map[0];
   const bool masked = tile.lane_map[1] < L;
-  SC2D_CHECK(mode >= kGconvIdentity && mode <= kGconvTwoWindows && tile.lane_map[1] >= 1);
-  SC2D_CHECK(!(masked && mode == kGconvTwoWindows));
   const int rows = static_cast<int>(tile.rows);
   // Balanced passes of at most kPassRows rows.
   const int passes = (rows + kPassRows - 1) / kPassRows;

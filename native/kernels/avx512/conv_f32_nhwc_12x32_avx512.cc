@@ -22,7 +22,7 @@
 #include "kernels/x86/conv_tile_inl.h"
 #include "kernels/x86/x86_kernels.h"
 
-#include "common/check.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -33,13 +33,7 @@ static_assert(kConvF32Nhwc12x32Avx512NR == 2 * Avx512Ops::kLanes, "NR is two vec
 }  // namespace
 
 void conv_f32_nhwc_12x32_avx512(const ConvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.cols >= 1 && tile.cols <= kConvF32Nhwc12x32Avx512NR);
-  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= kConvF32Nhwc12x32Avx512NR));
-  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_conv_tile(tile, MR, kConvF32Nhwc12x32Avx512NR);
   switch (tile.rows) {
     case 1: return conv_tile<Avx512Ops, MR, 1>(tile, epilogue);
     case 2: return conv_tile<Avx512Ops, MR, 2>(tile, epilogue);

@@ -16,8 +16,8 @@
 #include "kernels/x86/avx512_ops_inl.h"
 #include "kernels/x86/vec_math_inl.h"
 #include "kernels/x86/dwconv_inl.h"
-#include "kernels/x86/dwconv_checks_inl.h"
 #include "kernels/x86/dwconv_x86_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 

@@ -22,9 +22,9 @@
 
 #include <cstring>
 
-#include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/neon/neon_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -113,11 +113,7 @@ void tile(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue) {
 }  // namespace
 
 void dwconv_f32_nhwc_neon(const DwconvRun& run, const Epilogue& epilogue) {
-  SC2D_CHECK(run.pixels >= 1 && run.channels >= 1 && run.rows >= 0 && run.row_taps >= 0);
-  SC2D_CHECK(run.padded_channels >= run.channels && run.padded_channels % L == 0);
-  SC2D_CHECK(run.bias != nullptr && run.output != nullptr);
-  SC2D_CHECK(run.rows == 0 || run.row_taps == 0 ||
-             (run.input != nullptr && run.weight_offsets != nullptr && run.weights != nullptr));
+  check_dwconv_run(run, L);
   std::int64_t p = 0;
   for (; p + kTilePixels <= run.pixels; p += kTilePixels) tile<kTilePixels>(run, p, epilogue);
   switch (run.pixels - p) {

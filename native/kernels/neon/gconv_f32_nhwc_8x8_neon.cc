@@ -23,10 +23,10 @@
 // anonymous namespace (no shared inline symbols built with other flags).
 #include <arm_neon.h>
 
-#include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/neon/neon_epilogue_inl.h"
 #include "kernels/neon/neon_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -172,19 +172,9 @@ TileFn row_kernel(int rows) {
 }  // namespace
 
 void gconv_f32_nhwc_8x8_neon(const GconvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.lanes >= 1 && tile.lanes <= L);
-  SC2D_CHECK(tile.taps >= 0 && tile.steps >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr && tile.output_rows != nullptr &&
-             tile.lane_map != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.input_rows != nullptr &&
-                                tile.input_taps != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_gconv_tile(tile, MR, L, V);
   const std::int32_t mode = tile.lane_map[0];
-  const std::int32_t width = tile.lane_map[1];
-  SC2D_CHECK(mode >= kGconvIdentity && mode <= kGconvTwoWindows && width >= 1 && width <= V);
-  const bool masked = width < V;
-  SC2D_CHECK(!(masked && mode == kGconvTwoWindows));
+  const bool masked = tile.lane_map[1] < V;
   const int rows = static_cast<int>(tile.rows);
   TileFn fn = nullptr;
   switch (mode) {

@@ -6,9 +6,9 @@
 // behind our back), the bias added once after the sum, as Keras adds it to
 // the convolution's result (seeding the accumulators with a large bias would
 // round every partial sum at the bias' magnitude).
-#include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/scalar/scalar_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -53,13 +53,7 @@ void tile_rows(const ConvTile& tile, const Epilogue& epilogue) {
 }  // namespace
 
 void conv_f32_nhwc_4x8_scalar(const ConvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.cols >= 1 && tile.cols <= NR);
-  SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= NR));
-  SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_conv_tile(tile, MR, NR);
   switch (tile.rows) {
     case 1: return tile_rows<1>(tile, epilogue);
     case 2: return tile_rows<2>(tile, epilogue);

@@ -9,9 +9,9 @@
 // baseline SSE2 without changing any output's order.
 #include <algorithm>
 
-#include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/scalar/scalar_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -37,12 +37,7 @@ void run_pixel_chunk(const DwconvRun& run, std::int64_t p, std::int64_t c0, std:
 }  // namespace
 
 void dwconv_f32_nhwc_scalar(const DwconvRun& run, const Epilogue& epilogue) {
-  SC2D_CHECK(run.pixels >= 1 && run.channels >= 1 && run.rows >= 0 && run.row_taps >= 0);
-  SC2D_CHECK(run.padded_channels >= run.channels &&
-             run.padded_channels % kDwconvF32NhwcScalarLanes == 0);
-  SC2D_CHECK(run.bias != nullptr && run.output != nullptr);
-  SC2D_CHECK(run.rows == 0 || run.row_taps == 0 ||
-             (run.input != nullptr && run.weight_offsets != nullptr && run.weights != nullptr));
+  check_dwconv_run(run, kDwconvF32NhwcScalarLanes);
   for (std::int64_t p = 0; p < run.pixels; ++p) {
     for (std::int64_t c0 = 0; c0 < run.channels; c0 += kChunk) {
       run_pixel_chunk(run, p, c0, std::min(kChunk, run.channels - c0), epilogue);

@@ -7,9 +7,9 @@
 // bias added once after the sum), so both scalar paths give the same bits.
 // Pixels are computed one at a time (the weights come from L1 for each):
 // the order within each output is what the contract fixes.
-#include "common/check.h"
 #include "kernels/epilogue_f64.h"
 #include "kernels/scalar/scalar_kernels.h"
+#include "kernels/tile_checks.h"
 
 namespace simd_conv2d {
 namespace {
@@ -67,14 +67,7 @@ void tile_row(const GconvTile& tile, std::int64_t r, const Epilogue& epilogue) {
 }  // namespace
 
 void gconv_f32_nhwc_scalar(const GconvTile& tile, const Epilogue& epilogue) {
-  SC2D_CHECK(tile.rows >= 1 && tile.rows <= MR);
-  SC2D_CHECK(tile.lanes >= 1 && tile.lanes <= L);
-  SC2D_CHECK(tile.taps >= 0 && tile.steps >= 1);
-  SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr && tile.output_rows != nullptr &&
-             tile.lane_map != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.input_rows != nullptr &&
-                                tile.input_taps != nullptr && tile.tap_offsets != nullptr &&
-                                tile.weights != nullptr));
+  check_gconv_tile(tile, MR, L, V);
   // One vector per block (L == V): lane_map[0] and [1] describe it alone.
   const bool contiguous = tile.lane_map[0] == kGconvIdentity && tile.lane_map[1] == V;
   for (std::int64_t r = 0; r < tile.rows; ++r) {

@@ -6,6 +6,7 @@
 // ours/peer speed = peer ms / ours ms (> 1: we are faster).
 const COLUMNS = [
   { key: 'ours', label: 'ours', what: 'simd-conv2d via its JS API: `layer.apply(x)` on an NHWC Tensor, output allocated per call' },
+  { key: 'ours_out', label: 'ours (out=)', what: 'the same layer, `layer.apply(x, { out })` into one preallocated output, as a server loop that reuses its buffers calls it (oneDNN and the C++ core are timed the same way); ours× below 1 means it is faster than a new output per call' },
   { key: 'ours_nchw', label: 'ours channels_first', what: 'the same layer with `dataFormat: \'channels_first\'` on the NCHW copy of the input (its output checked bit-equal to the NHWC one); ours× above 1 means channels_first is slower' },
   { key: 'ours_core', label: 'ours (C++ core)', what: 'the same kernels through the core static library from C++: plan + packed weights, preallocated output, no Node' },
   { key: 'ort_user', label: 'ORT (user)', what: 'onnxruntime-node fed NHWC data like a Keras user: JS transpose NHWC→NCHW, `await session.run()`, transpose back' },
@@ -125,6 +126,28 @@ function geomeanRows(data, ix) {
     [true, false, true, true, true, true]);
 }
 
+// oneDNN's time over ours, per layer, for each way of calling ours: a new
+// output per call (the default), into a preallocated output (as oneDNN is
+// timed), and the C++ core. > 1: ours is faster.
+function onednnTable(data, ix, t) {
+  const keys = ['ours', 'ours_out', 'ours_core'].filter((k) => ix.ran(k));
+  const rows = [];
+  const logs = keys.map(() => []);
+  for (const layer of data.layers) {
+    const d = ix.result('onednn', t, layer.id);
+    if (!d) continue;
+    rows.push([`${layer.id} ${layer.name}`, fmtMs(d.ms), ...keys.map((k, i) => {
+      const r = ix.result(k, t, layer.id);
+      if (!r) return '–';
+      logs[i].push(d.ms / r.ms);
+      return fmtRatio(d.ms / r.ms);
+    })]);
+  }
+  if (!rows.length) return null;
+  rows.push(['**geomean**', '', ...logs.map((l) => (l.length ? `**${fmtRatio(geomean(l))}**` : '–'))]);
+  return mdTable(['layer', 'oneDNN ms', ...keys.map((k) => `${LABEL[k]}`)], rows, [false, true, ...keys.map(() => true)]);
+}
+
 function checkTable(data, ix) {
   const keys = COLUMNS.filter((c) => ix.ran(c.key)).map((c) => c.key);
   const rows = [];
@@ -205,6 +228,15 @@ function buildMarkdown(data) {
     out.push(`## ${t} thread${t > 1 ? 's' : ''}`, '', mainTable(data, ix, t), '');
     out.push(`GFLOP/s${data.peakUsed[t] ? ` (% of the ${t}-thread FMA peak, ${fmtG(data.peakUsed[t])} GFLOP/s)` : ''} of every column:`, '',
       throughputTable(data, ix, t), '');
+  }
+  if (ix.ran('onednn')) {
+    out.push('## Against oneDNN', '',
+      'oneDNN ms ÷ ours ms per layer (> 1: simd-conv2d is faster), for each way of calling ours. oneDNN writes into a',
+      'preallocated output, as `ours (out=)` and the C++ core do; `ours` also pays for a new output array per call.', '');
+    for (const t of data.threads) {
+      const table = onednnTable(data, ix, t);
+      if (table) out.push(`${t} thread${t > 1 ? 's' : ''}:`, '', table, '');
+    }
   }
   out.push('## Geometric means', '', 'Over the layers each column ran (n/a layers excluded from both sides of its ratio).', '',
     geomeanRows(data, ix), '');

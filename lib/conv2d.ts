@@ -11,6 +11,19 @@ import { convOutputShape, channelAxis, type PartialShape } from './shape';
 import { native, type NativeConvParams, type NativePackedWeights } from './binding';
 import type { Activation } from './activations';
 import { getConfig, configToArgs, type Conv2DConfig } from './config';
+import { readApplyOptions, checkOutShape, checkOutDisjoint, copyIntoOut, outResult, type OutArgument, type OutTarget } from './out-argument';
+
+/** Options of `apply`, `applyAsync` and `call`. */
+export interface ApplyOptions {
+  /**
+   * Write the result into this caller-owned array instead of a new one: a `Float32Array` of the
+   * result's element count, or a `Tensor` / `{ data: Float32Array, shape }` of the result's shape.
+   * The returned tensor's `data` is that array (and the Tensor itself when one was passed). It must
+   * not share memory with the input. With `applyAsync` it is written on a worker thread: leave it
+   * alone until the promise settles. Default: a new array per call.
+   */
+  out?: OutArgument;
+}
 
 /** Everything one forward pass needs, prepared on the main thread before the native call. */
 interface PreparedCall {
@@ -18,6 +31,8 @@ interface PreparedCall {
   output: Tensor;
   params: NativeConvParams;
   packed: NativePackedWeights | null;
+  /** The caller's `out`, or null. The kernel writes into it directly when the activation is fused. */
+  out: OutTarget | null;
 }
 
 export class Conv2D {
@@ -207,25 +222,26 @@ export class Conv2D {
   }
 
   /** Runs the layer on the calling thread: `activation(conv2d(x, kernel) + bias)`. */
-  apply(x: TensorLike): Tensor {
-    const call = this.prepare(x);
+  apply(x: TensorLike, options?: ApplyOptions): Tensor {
+    const call = this.prepare(x, options);
     if (call.packed) native().conv2d(call.packed, call.input.data, call.output.data, call.params);
-    return this.finish(call.output);
+    return this.finish(call);
   }
 
   /** The same as `apply`, with the convolution on a worker thread, leaving the event loop free. */
-  async applyAsync(x: TensorLike): Promise<Tensor> {
-    const call = this.prepare(x);
+  async applyAsync(x: TensorLike, options?: ApplyOptions): Promise<Tensor> {
+    const call = this.prepare(x, options);
     if (call.packed) await native().conv2dAsync(call.packed, call.input.data, call.output.data, call.params);
-    return this.finish(call.output);
+    return this.finish(call);
   }
 
   /** Alias of `apply`, named like Keras' `layer(x)` / tfjs' `layer.call(x)`. */
-  call(x: TensorLike): Tensor {
-    return this.apply(x);
+  call(x: TensorLike, options?: ApplyOptions): Tensor {
+    return this.apply(x, options);
   }
 
-  private prepare(x: TensorLike): PreparedCall {
+  private prepare(x: TensorLike, options: ApplyOptions | undefined): PreparedCall {
+    const { out } = readApplyOptions(options);
     const input = readTensor(x, 'inputs');
     const shape = input.shape;
     this.activityLoss = null;
@@ -241,8 +257,14 @@ export class Conv2D {
       this.build(shape);
     }
     const outShape = convOutputShape(shape, this) as number[];
-    const output = new Tensor(uninitializedFloat32(sizeOf(outShape)), outShape);
     const fused = this.activation.fused;
+    // A fused activation keeps the conv's shape, so `out` is checked now and written by the kernel;
+    // otherwise the activation's result (whose shape it decides) is copied into `out` at the end.
+    if (out) {
+      if (fused) checkOutShape(out, outShape);
+      checkOutDisjoint(out, input.data, 'the input');
+    }
+    const output = new Tensor(out && fused ? out.data : uninitializedFloat32(sizeOf(outShape)), outShape);
     const [n, c, h, w] =
       this.dataFormat === 'channels_last' ? [shape[0], shape[3], shape[1], shape[2]] : [shape[0], shape[1], shape[2], shape[3]];
     const params: NativeConvParams = {
@@ -260,11 +282,15 @@ export class Conv2D {
       ...(fused?.alpha !== undefined ? { alpha: fused.alpha } : {}),
     };
     // An empty output (batch 0, or a zero spatial dim with 'same') needs no native call.
-    return { input, output, params, packed: output.size > 0 ? this.packed() : null };
+    return { input, output, params, packed: output.size > 0 ? this.packed() : null, out };
   }
 
-  private finish(raw: Tensor): Tensor {
-    const out = this.activation.fused ? raw : this.activation.apply(raw);
+  private finish(call: PreparedCall): Tensor {
+    const raw = call.output;
+    let out: Tensor;
+    if (call.out && raw.data === call.out.data) out = outResult(call.out, raw.shape);
+    else if (call.out) out = copyIntoOut(call.out, this.activation.apply(raw));
+    else out = this.activation.fused ? raw : this.activation.apply(raw);
     const reg = this.args.activityRegularizer;
     if (reg) {
       const batch = out.shape[0];

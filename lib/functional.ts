@@ -10,6 +10,7 @@ import { Tensor, sizeOf, type TensorLike } from './tensor';
 import { uninitializedFloat32 } from './output-buffer';
 import { readTensor } from './input';
 import { convOutputShape } from './shape';
+import { readOut, checkOutShape, checkOutDisjoint, copyIntoOut, outResult, type OutArgument } from './out-argument';
 import { native, type NativeConvParams } from './binding';
 
 export interface Conv2DOptions {
@@ -23,6 +24,12 @@ export interface Conv2DOptions {
   dilationRate?: IntOrPair;
   /** Default null (linear). */
   activation?: ActivationIdentifier;
+  /**
+   * Write the result into this caller-owned array instead of a new one (a `Float32Array` of the
+   * result's element count, or a tensor of its shape); see `Conv2D.apply`'s `out`. It must not share
+   * memory with `x`. Default: a new array.
+   */
+  out?: OutArgument;
 }
 
 function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | null | undefined, options: Conv2DOptions) {
@@ -54,7 +61,13 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
     throw new ValueError(`bias: expected shape [${filters}], received [${bias.shape.join(', ')}]`);
   }
   const outShape = convOutputShape(x.shape, { filters, kernelSize: [kh, kw], strides, dilationRate, padding, dataFormat }) as number[];
-  const output = new Tensor(uninitializedFloat32(sizeOf(outShape)), outShape);
+  const out = readOut(options.out, 'options.out');
+  if (out) {
+    if (activation.fused) checkOutShape(out, outShape, 'options.out');
+    checkOutDisjoint(out, x.data, 'x', 'options.out');
+  }
+  const direct = out !== null && activation.fused !== undefined;
+  const output = new Tensor(direct ? out.data : uninitializedFloat32(sizeOf(outShape)), outShape);
   const [n, h, w] = dataFormat === 'channels_last' ? [x.shape[0], x.shape[1], x.shape[2]] : [x.shape[0], x.shape[2], x.shape[3]];
   const params: NativeConvParams = {
     batch: n, height: h, width: w, channels,
@@ -67,7 +80,11 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
   const packed = output.size > 0
     ? native().packWeights(kernel.data, bias ? bias.data : null, { kh, kw, cinPerGroup: cg, filters, groups })
     : null;
-  const finish = (raw: Tensor) => (activation.fused ? raw : activation.apply(raw));
+  const finish = (raw: Tensor): Tensor => {
+    if (out && direct) return outResult(out, raw.shape);
+    if (out) return copyIntoOut(out, activation.apply(raw), 'options.out');
+    return activation.fused ? raw : activation.apply(raw);
+  };
   return { x, output, params, packed, finish };
 }
 

@@ -1,5 +1,6 @@
 /** simd-conv2d: the Keras Conv2D layer for Node.js over a native SIMD kernel. */
-export { Conv2D, Convolution2D } from './conv2d';
+export { Conv2D, Convolution2D, type ApplyOptions } from './conv2d';
+export type { OutArgument } from './out-argument';
 export { conv2d, conv2dAsync, type Conv2DOptions } from './functional';
 export { Tensor, tensor, zeros, sizeOf, type TensorLike } from './tensor';
 export { ValueError, NotImplementedError } from './errors';

@@ -2,8 +2,11 @@
 // simd-conv2d itself, through its public API exactly as a user calls it:
 // a built Conv2D layer with weights set once, then layer.apply(x) on an NHWC
 // Tensor, returning a new NHWC Tensor (sync call, output allocated per call).
-// A second column runs the same layer with dataFormat 'channels_first' on the
-// NCHW copy of the input, to show what that layout costs.
+// A second column runs the same layer writing into one preallocated output
+// (`apply(x, { out })`, what a server loop reusing its buffers pays, and what
+// oneDNN and the C++ core are timed doing); a third runs it with dataFormat
+// 'channels_first' on the NCHW copy of the input, to show what that layout
+// costs.
 
 const path = require('path');
 const { nhwcToNchw, nchwToNhwc } = require('../layout');
@@ -12,6 +15,7 @@ let lib;
 
 const columns = [
   { key: 'ours', label: 'ours' },
+  { key: 'ours_out', label: 'ours (out=)' },
   { key: 'ours_nchw', label: 'ours channels_first' },
 ];
 
@@ -57,6 +61,8 @@ async function prepare(layer, x, w) {
   const xt = lib.tensor(x, [layer.N, layer.H, layer.W, layer.Cin]);
   const expected = [layer.N, layer.Ho, layer.Wo, layer.Cout];
   const run = () => layerObj.apply(xt);
+  const out = lib.tensor(new Float32Array(expected.reduce((a, b) => a * b, 1)), expected);
+  const runOut = () => layerObj.apply(xt, { out });
 
   // channels_first: the same weights on the NCHW copy; checked against the
   // NHWC result (same kernels and reduction order, so the bits must match).
@@ -64,6 +70,12 @@ async function prepare(layer, x, w) {
   const xNchw = lib.tensor(nhwcToNchw(x, layer.N, layer.H, layer.W, layer.Cin), [layer.N, layer.Cin, layer.H, layer.W]);
   const runNchw = () => nchwLayer.apply(xNchw);
   const yNhwc = run().data;
+  const yOut = runOut().data;
+  for (let i = 0; i < yNhwc.length; i++) {
+    if (!Object.is(yNhwc[i], yOut[i])) {
+      throw new Error(`apply(x, { out }) differs from apply(x) at ${i}: ${yOut[i]} vs ${yNhwc[i]}`);
+    }
+  }
   const yBack = nchwToNhwc(runNchw().data, layer.N, layer.Cout, layer.Ho, layer.Wo);
   for (let i = 0; i < yNhwc.length; i++) {
     if (!Object.is(yNhwc[i], yBack[i])) {
@@ -78,7 +90,11 @@ async function prepare(layer, x, w) {
       }
       return y.data;
     },
-    timers: { ours: { fn: run, async: false }, ours_nchw: { fn: runNchw, async: false } },
+    timers: {
+      ours: { fn: run, async: false },
+      ours_out: { fn: runOut, async: false },
+      ours_nchw: { fn: runNchw, async: false },
+    },
   };
 }
 

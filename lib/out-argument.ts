@@ -1,0 +1,91 @@
+/**
+ * The optional `out` argument of `apply` / `applyAsync` / `conv2d`: a caller-owned float32 array
+ * the result is written into, so a server loop allocates nothing per call and writes into memory
+ * that is already warm in its caches. Every failure names `out`, what was expected and what was
+ * received, before anything is computed or written.
+ */
+import { Tensor, sizeOf, type TensorLike } from './tensor';
+import { ValueError, describeValue, invalidArgument } from './errors';
+import { readShape } from './input';
+
+/** A tensor of the result's shape, or a bare Float32Array of the result's element count; null: none. */
+export type OutArgument = TensorLike | Float32Array | null;
+
+/** A checked `out`: its array, and its shape when it came as a tensor. */
+export interface OutTarget {
+  readonly data: Float32Array;
+  readonly shape: readonly number[] | null;
+  /** The caller's own Tensor, returned as the result so `apply(x, { out: y }) === y`. */
+  readonly tensor: Tensor | null;
+}
+
+const EXPECTED = 'a Float32Array, or a Tensor / { data: Float32Array, shape } of the result\'s shape';
+
+/** Reads `out` (undefined or null: none). The data must already be a Float32Array: it is written, not copied. */
+export function readOut(value: unknown, name = 'out'): OutTarget | null {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Float32Array) return { data: value, shape: null, tensor: null };
+  if (value === null || typeof value !== 'object' || !('data' in value) || !('shape' in value)) {
+    throw invalidArgument(name, EXPECTED, value);
+  }
+  const data = (value as { data: unknown }).data;
+  if (!(data instanceof Float32Array)) {
+    throw invalidArgument(`${name}.data`, 'a Float32Array (the result is written into it, so it cannot be converted)', data);
+  }
+  const shape = readShape((value as { shape: unknown }).shape, `${name}.shape`);
+  const size = sizeOf(shape);
+  if (data.length !== size) {
+    throw new RangeError(`${name}.data: expected ${size} elements for shape [${shape.join(', ')}], received ${describeValue(data)}`);
+  }
+  return { data, shape: [...shape], tensor: value instanceof Tensor && value.data === data ? value : null };
+}
+
+/** Throws unless `out` can hold a result of `shape`. */
+export function checkOutShape(out: OutTarget, shape: readonly number[], name = 'out'): void {
+  if (out.shape !== null) {
+    if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
+      throw new ValueError(`${name}.shape: expected [${shape.join(', ')}] (the result's shape), received [${out.shape.join(', ')}]`);
+    }
+    return;
+  }
+  const size = sizeOf(shape);
+  if (out.data.length !== size) {
+    throw new RangeError(
+      `${name}: expected a Float32Array of ${size} elements (the result's shape [${shape.join(', ')}]), received ${describeValue(out.data)}`,
+    );
+  }
+}
+
+/** Throws if `out` and the input share any byte: the kernels read the input while writing `out`. */
+export function checkOutDisjoint(out: OutTarget, input: Float32Array, inputName: string, name = 'out'): void {
+  if (out.data.buffer !== input.buffer || out.data.length === 0 || input.length === 0) return;
+  const a0 = out.data.byteOffset;
+  const b0 = input.byteOffset;
+  if (a0 < b0 + input.byteLength && b0 < a0 + out.data.byteLength) {
+    throw new ValueError(`${name}: must not share memory with ${inputName} (the result is written while the input is read)`);
+  }
+}
+
+/** The result tensor over `out`'s array, after the values are in it. */
+export function outResult(out: OutTarget, shape: readonly number[]): Tensor {
+  return out.tensor ?? new Tensor(out.data, shape);
+}
+
+/** Copies an activation's result (computed in a temporary) into `out`, checking its shape first. */
+export function copyIntoOut(out: OutTarget, result: Tensor, name = 'out'): Tensor {
+  checkOutShape(out, result.shape, name);
+  out.data.set(result.data);
+  return outResult(out, result.shape);
+}
+
+/** Reads the options object of `apply` / `applyAsync` / `call`: `{ out? }`, or undefined. */
+export function readApplyOptions(value: unknown): { out: OutTarget | null } {
+  if (value === undefined) return { out: null };
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    throw invalidArgument('options', 'an object { out? } or undefined', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'out') throw new TypeError(`options: unknown option ${JSON.stringify(key)} (the only one is 'out')`);
+  }
+  return { out: readOut((value as { out?: unknown }).out) };
+}

@@ -21,18 +21,19 @@ namespace {
 
 constexpr int MR = static_cast<int>(kConvF32Nhwc6x16Avx2MR);
 static_assert(kConvF32Nhwc6x16Avx2NR == 2 * Avx2Ops::kLanes, "NR is two vectors");
+constexpr int kUnroll = 1;  // see conv_tile_inl.h
 
 }  // namespace
 
 void conv_f32_nhwc_6x16_avx2(const ConvTile& tile, const Epilogue& epilogue) {
   check_conv_tile(tile, MR, kConvF32Nhwc6x16Avx2NR);
   switch (tile.rows) {
-    case 1: return conv_tile<Avx2Ops, MR, 1>(tile, epilogue);
-    case 2: return conv_tile<Avx2Ops, MR, 2>(tile, epilogue);
-    case 3: return conv_tile<Avx2Ops, MR, 3>(tile, epilogue);
-    case 4: return conv_tile<Avx2Ops, MR, 4>(tile, epilogue);
-    case 5: return conv_tile<Avx2Ops, MR, 5>(tile, epilogue);
-    default: return conv_tile<Avx2Ops, MR, 6>(tile, epilogue);
+    case 1: return conv_tile<Avx2Ops, MR, 1, kUnroll>(tile, epilogue);
+    case 2: return conv_tile<Avx2Ops, MR, 2, kUnroll>(tile, epilogue);
+    case 3: return conv_tile<Avx2Ops, MR, 3, kUnroll>(tile, epilogue);
+    case 4: return conv_tile<Avx2Ops, MR, 4, kUnroll>(tile, epilogue);
+    case 5: return conv_tile<Avx2Ops, MR, 5, kUnroll>(tile, epilogue);
+    default: return conv_tile<Avx2Ops, MR, 6, kUnroll>(tile, epilogue);
   }
 }
 

@@ -67,21 +67,22 @@ bool fused_matches_linear(const KernelTable& t, const std::vector<float>& linear
   return bad == 0;
 }
 
-// The matrix of the brief: C in {1,3,5,8,13,16,32,37,64,256,264}, strides and
+// The matrix of the brief: C in {1,3,5,8,13,16,32,37,64,256,264,520}, strides and
 // dilations 1-3, 'valid'/'same', square and non-square kernels up to 7x7,
 // batch 1-3, odd sizes, both layouts.
 RefShape random_depthwise_shape(std::mt19937_64& rng) {
   auto pick = [&](std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   };
-  // 256 and 264: the wide-pixel tiles of the x86 kernel (8-lane, C >= 256).
-  static const std::int64_t kChannels[] = {1, 3, 5, 8, 13, 16, 32, 37, 64, 256, 264};
+  // 256 and 264: the x86 kernel's wide-pixel tiles (8-lane, C >= 256); 520:
+  // its two-vector tiles (C >= 512) with a masked tail.
+  static const std::int64_t kChannels[] = {1, 3, 5, 8, 13, 16, 32, 37, 64, 256, 264, 520};
   static const std::int64_t kKernels[][2] = {{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {3, 1},
                                              {1, 5}, {7, 7}, {2, 3}, {3, 3}, {3, 3}, {5, 5}};
   RefShape s{};
   s.batch = pick(1, 3);
   s.channels_first = pick(0, 3) == 0;
-  s.channels = kChannels[pick(0, 10)];
+  s.channels = kChannels[pick(0, 11)];
   s.groups = s.channels;
   s.filters = s.channels;
   const auto& k = kKernels[pick(0, 11)];
@@ -245,6 +246,8 @@ TEST_CASE(depthwise_fixed_shapes) {
       {2, 6, 30, 21, true, 5, 5, 1, 1, 1, 1, false, 21, 21},   // 5-tap shared tiles, tail
       {1, 5, 17, 264, false, 3, 3, 1, 1, 1, 1, true, 264, 264},  // wide-pixel tiles, tail
       {2, 4, 14, 256, true, 3, 3, 1, 1, 1, 1, true, 256, 256},   // wide-pixel tiles, NCHW
+      {1, 4, 11, 520, false, 3, 3, 1, 1, 1, 1, true, 520, 520},  // two-vector tiles, tail
+      {1, 3, 9, 1024, false, 3, 3, 1, 1, 1, 1, false, 1024, 1024},  // two-vector tiles, 4 KiB pixels
   };
   for (const KernelTable* t : depthwise_tables()) {
     for (const RefShape& s : shapes) {
@@ -320,8 +323,9 @@ class GuardedFloats {
 // reference below.
 TEST_CASE(depthwise_kernels_stay_inside_channels) {
   for (const KernelTable* t : depthwise_tables()) {
-    // 257 and 263: the x86 wide-pixel tiles (C >= 256) with a masked tail.
-    for (std::int64_t c : {1, 3, 7, 8, 9, 15, 16, 17, 23, 31, 33, 257, 263}) {
+    // 257, 263: the x86 wide-pixel tiles (C >= 256) with a masked tail; 512,
+    // 527 (an odd vector after the pairs, then the tail): its two-vector tiles.
+    for (std::int64_t c : {1, 3, 7, 8, 9, 15, 16, 17, 23, 31, 33, 257, 263, 512, 527}) {
       for (std::int64_t pixels : {1, 5, 6, 8, 10, 13}) {
         const std::int64_t cp = (c + t->dwconv_lanes - 1) / t->dwconv_lanes * t->dwconv_lanes;
         const std::int64_t taps = 3;  // one kernel row of 3 taps, stride 1

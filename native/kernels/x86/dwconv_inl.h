@@ -60,6 +60,14 @@ constexpr int dw_shared_pixels(int taps) { return taps <= 3 ? 10 : 8; }
 constexpr int kDwWideSharedPixels = 6;
 constexpr std::int64_t kDwWideChannels = 256;
 
+// From 512 channels the pair form (dw_channels_shared_pair) instead, with
+// 3-pixel tiles. Measured on Zen 3, one thread, alternating A/B minima
+// against the 6-pixel tiles: 28x28x512 0.261 -> 0.209 ms, 20x20x1024
+// 0.560 -> 0.317 ms, 14x14x512 0.062 -> 0.049 ms, 7x7x1024 'valid' 0.055 ->
+// 0.039 ms; at 256 and 384 channels it was 5-15% slower (twice the loads).
+constexpr int kDwPairPixels = 3;
+constexpr std::int64_t kDwPairChannels = 512;
+
 // Pixel p's address from two bases (pixel 0 and pixel 4) and the pixel
 // stride in bytes: after unrolling, p is a constant and each address is one
 // base + index * {1, 2} operand, or base + 3-stride register.
@@ -226,6 +234,81 @@ __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& r
   dw_finish<T, P, Tail>(acc, run, c, CS > 0 ? CS : run.channels, mask, output, epilogue);
 }
 
+// The shared-column form over two vectors [c, c + 2L) at once, for 8-lane
+// vectors and very wide pixels (C >= kDwPairChannels): each pair of column
+// loads reads a whole 64-byte line, which the tile then never needs again.
+// At 2 KiB and wider pixels every pixel's line at a given channel offset
+// falls in the same one or two L1 sets, so a 3 x 3 window alone overfills
+// an 8-way set, and a one-vector pass evicts the lines its next pass (their
+// other halves) needs. P accumulators per vector + 2 KT weights + 2 columns:
+// 14 of 16 registers for P = 3, KT = 3 (P = 4 spills). Same reduction order
+// as dw_channels_shared, so the same bits.
+template <class T, int P, int KT>
+__attribute__((always_inline)) inline void dw_channels_shared_pair(const DwconvRun& run,
+                                                                   std::int64_t x_offset,
+                                                                   std::int64_t c, float* output,
+                                                                   const Epilogue& epilogue) {
+  using V = typename T::V;
+  constexpr int L = T::kLanes;
+  V acc0[P];
+  V acc1[P];
+  SC2D_UNROLL
+  for (int p = 0; p < P; ++p) acc0[p] = acc1[p] = T::zero();
+  const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
+  const std::int64_t s3 = 3 * s;
+  const std::int64_t wstep = run.padded_channels;
+  for (std::int64_t r = 0; r < run.rows; ++r) {
+    const char* x0 = reinterpret_cast<const char*>(run.input[r] + c) + x_offset;
+    const float* w = run.weights + run.weight_offsets[r] + c;
+    V w0[KT];
+    V w1[KT];
+    SC2D_UNROLL
+    for (int t = 0; t < KT; ++t) {
+      w0[t] = T::load(w + t * wstep);
+      w1[t] = T::load(w + t * wstep + L);
+    }
+    SC2D_UNROLL
+    for (int j = 0; j < P + KT - 1; ++j) {
+      const float* a = dw_pixel(j, x0, s, s3);
+      const V x = T::load(a);
+      const V y = T::load(a + L);
+      SC2D_UNROLL
+      for (int t = 0; t < KT; ++t) {
+        const int p = j - t;
+        if (p >= 0 && p < P) {
+          acc0[p] = T::fma(x, w0[t], acc0[p]);
+          acc1[p] = T::fma(y, w1[t], acc1[p]);
+        }
+      }
+    }
+  }
+  const typename T::TailMask none{};
+  dw_finish<T, P, false>(acc0, run, c, run.channels, none, output, epilogue);
+  dw_finish<T, P, false>(acc1, run, c + L, run.channels, none, output, epilogue);
+}
+
+// A P-pixel tile of dw_channels_shared_pair passes, then the one-vector
+// shared form for an odd last vector and the masked tail.
+template <class T, int P, int KT>
+void dw_tile_pairs(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue) {
+  constexpr int L = T::kLanes;
+  const std::int64_t channels = run.channels;
+  const std::int64_t x_offset = first * run.pixel_stride * std::int64_t{sizeof(float)};
+  float* output = run.output + first * channels;
+  const typename T::TailMask none{};
+  std::int64_t c = 0;
+  for (; c + 2 * L <= channels; c += 2 * L) {
+    dw_channels_shared_pair<T, P, KT>(run, x_offset, c, output, epilogue);
+  }
+  for (; c + L <= channels; c += L) {
+    dw_channels_shared<T, P, KT, 0, false>(run, x_offset, c, none, output, epilogue);
+  }
+  if (c < channels) {
+    const typename T::TailMask mask = T::tail_mask(static_cast<int>(channels - c));
+    dw_channels_shared<T, P, KT, 0, true>(run, x_offset, c, mask, output, epilogue);
+  }
+}
+
 // Vectors of channels one generic block computes at once for a P-pixel
 // tile: small tiles take several, so that about 4 or more independent FMA
 // chains hide the FMA latency (an edge pixel alone measured 40 ns for 32
@@ -278,7 +361,11 @@ std::int64_t dw_full_tiles(const DwconvRun& run, const Epilogue& epilogue) {
     // an immediate displacement, with no address arithmetic in the loop
     // (17% fewer instructions on L8, about 10% faster per row).
     const bool dense = run.pixel_stride == run.channels;
-    if (KT == 3 && T::kLanes == 8 && run.channels >= kDwWideChannels) {
+    if (KT == 3 && T::kLanes == 8 && run.channels >= kDwPairChannels) {
+      for (; p + kDwPairPixels <= run.pixels; p += kDwPairPixels) {
+        dw_tile_pairs<T, kDwPairPixels, KT>(run, p, epilogue);
+      }
+    } else if (KT == 3 && T::kLanes == 8 && run.channels >= kDwWideChannels) {
       for (; p + kDwWideSharedPixels <= run.pixels; p += kDwWideSharedPixels) {
         dw_tile<T, kDwWideSharedPixels, KT, true>(run, p, epilogue);
       }

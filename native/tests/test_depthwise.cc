@@ -248,6 +248,8 @@ TEST_CASE(depthwise_fixed_shapes) {
       {2, 4, 14, 256, true, 3, 3, 1, 1, 1, 1, true, 256, 256},   // wide-pixel tiles, NCHW
       {1, 4, 11, 520, false, 3, 3, 1, 1, 1, 1, true, 520, 520},  // two-vector tiles, tail
       {1, 3, 9, 1024, false, 3, 3, 1, 1, 1, 1, false, 1024, 1024},  // two-vector tiles, 4 KiB pixels
+      {1, 9, 19, 140, false, 3, 3, 2, 2, 1, 1, true, 140, 140},  // 4-pixel generic tiles, stride 2
+      {2, 7, 13, 128, true, 5, 5, 2, 2, 1, 1, true, 128, 128},   // 4-pixel generic tiles, 5x5
   };
   for (const KernelTable* t : depthwise_tables()) {
     for (const RefShape& s : shapes) {
@@ -325,11 +327,13 @@ TEST_CASE(depthwise_kernels_stay_inside_channels) {
   for (const KernelTable* t : depthwise_tables()) {
     // 257, 263: the x86 wide-pixel tiles (C >= 256) with a masked tail; 512,
     // 527 (an odd vector after the pairs, then the tail): its two-vector tiles.
-    for (std::int64_t c : {1, 3, 7, 8, 9, 15, 16, 17, 23, 31, 33, 257, 263, 512, 527}) {
+    // Stride 2 (the generic tiles; 4-pixel ones from C = 128 on x86): 135, 263.
+    for (std::int64_t c : {1, 3, 7, 8, 9, 15, 16, 17, 23, 31, 33, 135, 257, 263, 512, 527})
+    for (std::int64_t stride : {1, 2}) {
       for (std::int64_t pixels : {1, 5, 6, 8, 10, 13}) {
         const std::int64_t cp = (c + t->dwconv_lanes - 1) / t->dwconv_lanes * t->dwconv_lanes;
-        const std::int64_t taps = 3;  // one kernel row of 3 taps, stride 1
-        const std::int64_t in_pixels = pixels + taps - 1;
+        const std::int64_t taps = 3;  // one kernel row of 3 taps
+        const std::int64_t in_pixels = (pixels - 1) * stride + taps;
         GuardedFloats in(in_pixels * c), out(pixels * c);
         if (in.data() == nullptr || out.data() == nullptr) {
           CHECK_MSG(false, "mmap failed");
@@ -352,7 +356,7 @@ TEST_CASE(depthwise_kernels_stay_inside_channels) {
         run.row_taps = taps;
         run.input = rows;
         run.weight_offsets = offsets;
-        run.pixel_stride = c;
+        run.pixel_stride = stride * c;
         run.tap_stride = c;
         run.padded_channels = cp;
         run.bias = weights.data();
@@ -365,12 +369,12 @@ TEST_CASE(depthwise_kernels_stay_inside_channels) {
             // Small exact values: every order and FMA give the same sum.
             float want = 0.0f;
             for (std::int64_t k = 0; k < taps; ++k) {
-              want += in.data()[(p + k) * c + j] * weights[static_cast<size_t>(cp + k * cp + j)];
+              want += in.data()[(p * stride + k) * c + j] * weights[static_cast<size_t>(cp + k * cp + j)];
             }
             want += weights[static_cast<size_t>(j)];
             const float got = out.data()[p * c + j];
             if (got != want && bad++ < 3) {
-              CHECK_MSG(false, t->isa << " C " << c << " pixels " << pixels << ": pixel " << p
+              CHECK_MSG(false, t->isa << " C " << c << " stride " << stride << " pixels " << pixels << ": pixel " << p
                                       << " channel " << j << " got " << got << " want " << want);
             }
           }

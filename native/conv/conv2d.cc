@@ -12,6 +12,7 @@
 #include "conv/grouped.h"
 #include "conv/tiling.h"
 #include "conv/layout_transpose.h"
+#include "conv/prefetch.h"
 #include "parallel/parallel_for.h"
 
 namespace simd_conv2d {
@@ -168,6 +169,7 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
             }
             out_base[static_cast<std::size_t>(r)] =
                 output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
+            prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
           }
           built_tile = tile;
           built_group = g;

@@ -8,6 +8,7 @@
 #include "common/check.h"
 #include "common/checked_math.h"
 #include "conv/tiling.h"
+#include "conv/prefetch.h"
 #include "parallel/parallel_for.h"
 
 namespace simd_conv2d {
@@ -246,6 +247,7 @@ void run_nhwc_grouped(const ConvPlan& plan, const PackedWeights& w, const float*
               taps > 0 ? n * image_stride + (iy * p.width + ix) * p.channels : 0;
           output_rows[static_cast<std::size_t>(r)] =
               ((n * plan.out_h + oy) * plan.out_w + ox) * p.filters;
+          prefetch_output(output + output_rows[static_cast<std::size_t>(r)], p.filters);
           if (++x == region_w) {
             x = 0;
             if (++y == region_h) y = 0, ++n;

@@ -1,0 +1,38 @@
+// Prefetching the output lines a tile is about to store into.
+//
+// `apply` writes into a new array each call, and V8 frees old ones only when
+// it collects garbage, so in a loop the outputs cycle through tens of
+// megabytes that have left the caches. The SIMD tiles store a few pixels'
+// channels at a time, each pixel's row a separate stream; without help every
+// first store to a line waits for it to come from memory. Touching the
+// tile's lines when the driver sets the tile up lets those fetches overlap
+// the tile's arithmetic. (A read prefetch: the baseline x86-64 driver has no
+// write-prefetch instruction; the line then only changes state on the store.)
+//
+// Measured with `apply` in a loop (new output each call), Zen 3, best of
+// alternating runs: grouped L9 0.78 -> 0.62 ms at 2 threads and 1.34 -> 1.00
+// ms at 1; L2 1.73 -> 1.62 ms, L12 3.59 -> 3.42 ms at 2 threads. Into a
+// reused (cached) output the C++ core timed the same within noise. The
+// depthwise driver does not prefetch: its runs store whole output rows in
+// order, which the hardware prefetchers already follow (L8 unchanged).
+#pragma once
+
+#include <cstdint>
+
+namespace simd_conv2d {
+
+inline void prefetch_output(const float* first, std::int64_t floats) {
+#if defined(__GNUC__) || defined(__clang__)
+  constexpr std::uintptr_t kLine = 64;
+  const auto begin = reinterpret_cast<std::uintptr_t>(first) & ~(kLine - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(first + floats);
+  for (std::uintptr_t a = begin; a < end; a += kLine) {
+    __builtin_prefetch(reinterpret_cast<const void*>(a), 1, 3);
+  }
+#else
+  (void)first;
+  (void)floats;
+#endif
+}
+
+}  // namespace simd_conv2d

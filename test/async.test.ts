@@ -4,34 +4,10 @@
  */
 import { Conv2D, conv2d, conv2dAsync, tensor, ValueError, setNumThreads, getNumThreads, type Tensor } from '../lib';
 import { Rng } from './helpers/random';
-import { referenceConv2d, assertWithinBound, type DataFormat } from './helpers/reference';
+import { referenceConv2d, assertWithinBound } from './helpers/reference';
+import { makeCaseLayer, expectSameBits, type LayerCase } from './helpers/layer-cases';
 
-/** Bitwise equality of two float32 buffers, with the first differing element in the message. */
-function expectSameBits(a: { data: Float32Array; shape: readonly number[] }, b: { data: Float32Array; shape: readonly number[] }, label: string): void {
-  expect(a.shape).toEqual(b.shape);
-  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
-  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
-  expect(ua.length).toBe(ub.length);
-  for (let i = 0; i < ua.length; i++) {
-    if (ua[i] !== ub[i]) {
-      throw new Error(`${label}: element ${i} differs: ${a.data[i]} (0x${ua[i].toString(16)}) vs ${b.data[i]} (0x${ub[i].toString(16)})`);
-    }
-  }
-}
-
-interface Cfg {
-  name: string;
-  dataFormat: DataFormat;
-  xShape: number[];
-  filters: number;
-  kernelSize: [number, number];
-  strides?: [number, number];
-  dilationRate?: [number, number];
-  padding: 'valid' | 'same';
-  groups: number;
-  activation: string | null;
-  useBias: boolean;
-}
+type Cfg = LayerCase;
 
 const CONFIGS: Cfg[] = [
   { name: 'NHWC 3x3 same relu', dataFormat: 'channels_last', xShape: [2, 9, 7, 4], filters: 8, kernelSize: [3, 3], padding: 'same', groups: 1, activation: 'relu', useBias: true },
@@ -43,20 +19,7 @@ const CONFIGS: Cfg[] = [
   { name: 'NCHW 5x5 big stride 2', dataFormat: 'channels_first', xShape: [1, 24, 30, 30], filters: 16, kernelSize: [5, 5], strides: [2, 2], padding: 'same', groups: 1, activation: 'silu', useBias: true },
 ];
 
-function makeLayer(c: Cfg, seed: number): { layer: Conv2D; kernel: Float32Array; bias: Float32Array | null } {
-  const rng = new Rng(seed);
-  const layer = new Conv2D({
-    filters: c.filters, kernelSize: c.kernelSize, strides: c.strides, dilationRate: c.dilationRate, padding: c.padding,
-    dataFormat: c.dataFormat, groups: c.groups, activation: c.activation, useBias: c.useBias,
-  });
-  layer.build(c.xShape);
-  const kShape = layer.kernel.shape;
-  const K = kShape[0] * kShape[1] * kShape[2];
-  const kernel = rng.uniformArray(kShape.reduce((a, b) => a * b, 1), -Math.sqrt(3 / K), Math.sqrt(3 / K));
-  const bias = c.useBias ? rng.normalArray(c.filters, 0.5) : null;
-  layer.setWeights(bias ? [tensor(kernel, kShape), tensor(bias, [c.filters])] : [tensor(kernel, kShape)]);
-  return { layer, kernel, bias };
-}
+const makeLayer = makeCaseLayer;
 
 function input(c: Cfg, rng: Rng) {
   return { data: rng.normalArray(c.xShape.reduce((a, b) => a * b, 1)), shape: c.xShape };

@@ -5,30 +5,10 @@
  */
 import { Conv2D, conv2d, conv2dAsync, tensor, Tensor, ValueError, regularizers } from '../lib';
 import { Rng } from './helpers/random';
-import { referenceConv2d, assertWithinBound, type DataFormat } from './helpers/reference';
+import { referenceConv2d, assertWithinBound } from './helpers/reference';
+import { makeCaseLayer, expectSameBits, type LayerCase } from './helpers/layer-cases';
 
-function expectSameBits(a: { data: Float32Array; shape: readonly number[] }, b: { data: Float32Array; shape: readonly number[] }, label: string): void {
-  expect(a.shape).toEqual(b.shape);
-  const ua = new Uint32Array(a.data.buffer, a.data.byteOffset, a.data.length);
-  const ub = new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length);
-  expect(ua.length).toBe(ub.length);
-  for (let i = 0; i < ua.length; i++) {
-    if (ua[i] !== ub[i]) throw new Error(`${label}: element ${i} differs: ${a.data[i]} vs ${b.data[i]}`);
-  }
-}
-
-interface Cfg {
-  name: string;
-  dataFormat: DataFormat;
-  xShape: number[];
-  filters: number;
-  kernelSize: [number, number];
-  strides?: [number, number];
-  dilationRate?: [number, number];
-  padding: 'valid' | 'same';
-  groups: number;
-  activation: string | null;
-}
+type Cfg = LayerCase;
 
 // One per kernel path the layer routes to (igemm, small-group, depthwise), both layouts, fused and
 // JS-side activations.
@@ -40,20 +20,11 @@ const CONFIGS: Cfg[] = [
   { name: 'NHWC 5x5 stride 2 silu, threaded size', dataFormat: 'channels_last', xShape: [1, 30, 30, 24], filters: 16, kernelSize: [5, 5], strides: [2, 2], padding: 'same', groups: 1, activation: 'silu' },
 ];
 
-function makeLayer(c: Cfg, seed: number) {
-  const rng = new Rng(seed);
-  const layer = new Conv2D({
-    filters: c.filters, kernelSize: c.kernelSize, strides: c.strides, dilationRate: c.dilationRate, padding: c.padding,
-    dataFormat: c.dataFormat, groups: c.groups, activation: c.activation,
-  });
-  layer.build(c.xShape);
-  const kShape = layer.kernel.shape;
-  const K = kShape[0] * kShape[1] * kShape[2];
-  const kernel = rng.uniformArray(kShape.reduce((a, b) => a * b, 1), -Math.sqrt(3 / K), Math.sqrt(3 / K));
-  const bias = rng.normalArray(c.filters, 0.5);
-  layer.setWeights([tensor(kernel, kShape), tensor(bias, [c.filters])]);
-  return { layer, kernel, bias };
-}
+// Every case here has a bias.
+const makeLayer = (c: Cfg, seed: number) => {
+  const made = makeCaseLayer(c, seed);
+  return { ...made, bias: made.bias as Float32Array };
+};
 
 const input = (c: Cfg, seed: number) => {
   const rng = new Rng(seed);

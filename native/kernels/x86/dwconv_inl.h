@@ -3,9 +3,9 @@
 // unit: AVX2 (8 lanes) and AVX-512 (16 lanes).
 //
 // A run is cut into tiles of a few output pixels. Within a tile the kernel
-// walks the channels one vector at a time, so each pixel's cache lines are
-// consumed while they are hot, with one accumulator per pixel. Two inner
-// forms:
+// walks the channels a vector (or, for wide pixels on 8-lane ISAs, two) at a
+// time, so each pixel's cache lines are consumed while they are hot, with
+// one accumulator per pixel and vector. Two inner forms:
 //   - shared columns (stride_w == dilation_w, 3 or 5 taps per row, the
 //     interior of a row): each input column of a kernel row is loaded once
 //     and feeds every tap that reads it, the row's weights in registers;
@@ -71,7 +71,7 @@ constexpr int dw_shared_pixels(int taps) { return taps <= 3 ? 10 : 8; }
 constexpr int kDwWideSharedPixels = 6;
 constexpr std::int64_t kDwWideChannels = 256;
 
-// From 512 channels the pair form (dw_channels_shared_pair) instead, with
+// From 512 channels two-vector shared passes (dw_tile_pairs) instead, with
 // 3-pixel tiles. Measured on Zen 3, one thread, alternating A/B minima
 // against the 6-pixel tiles: 28x28x512 0.261 -> 0.209 ms, 20x20x1024
 // 0.560 -> 0.317 ms, 14x14x512 0.062 -> 0.049 ms, 7x7x1024 'valid' 0.055 ->
@@ -210,17 +210,31 @@ __attribute__((always_inline)) inline void dw_channels(const DwconvRun& run,
 // and far fewer instructions (L8 measured about 1.5x faster than generic 8-pixel
 // tiles). Columns go left to right, so each accumulator still sees its taps
 // in kx order. CS > 0: C == pixel_stride == CS, known at compile time.
-template <class T, int P, int KT, int CS, bool Tail>
+//
+// NV = 2 (8-lane vectors, C >= kDwPairChannels): two vectors [c, c + 2L) at
+// once, so each pair of column loads reads a whole 64-byte line, which the
+// tile then never needs again. At 2 KiB and wider pixels every pixel's line
+// at a given channel offset falls in the same one or two L1 sets, so a 3 x 3
+// window alone overfills an 8-way set, and a one-vector pass evicts the
+// lines its next pass (their other halves) needs. NV x P accumulators +
+// NV x KT weights + NV columns: 14 of 16 registers for P = 3, KT = 3 (P = 4
+// spills). Each output's order is the same for any NV, so the same bits.
+template <class T, int P, int KT, int CS, bool Tail, int NV = 1>
 __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& run,
                                                               std::int64_t x_offset,
                                                               std::int64_t c,
                                                               typename T::TailMask mask,
                                                               float* output,
                                                               const Epilogue& epilogue) {
+  static_assert(NV == 1 || !Tail, "the masked tail is one vector");
   using V = typename T::V;
-  V acc[P];
+  constexpr int L = T::kLanes;
+  V acc[NV][P];
   SC2D_UNROLL
-  for (int p = 0; p < P; ++p) acc[p] = T::zero();
+  for (int v = 0; v < NV; ++v) {
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) acc[v][p] = T::zero();
+  }
 
   const std::int64_t s = (CS > 0 ? CS : run.pixel_stride) * std::int64_t{sizeof(float)};
   const std::int64_t s3 = 3 * s;
@@ -228,78 +242,35 @@ __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& r
   for (std::int64_t r = 0; r < run.rows; ++r) {
     const char* x0 = reinterpret_cast<const char*>(run.input[r] + c) + x_offset;
     const float* w = run.weights + run.weight_offsets[r] + c;
-    V wv[KT];
+    V wv[NV][KT];
     SC2D_UNROLL
-    for (int t = 0; t < KT; ++t) wv[t] = T::load(w + t * wstep);
-    SC2D_UNROLL
-    for (int j = 0; j < P + KT - 1; ++j) {
-      const float* a = dw_pixel(j, x0, s, s3);
-      const V x = Tail ? T::load_tail(a, mask) : T::load(a);
+    for (int v = 0; v < NV; ++v) {
       SC2D_UNROLL
-      for (int t = 0; t < KT; ++t) {
-        const int p = j - t;
-        if (p >= 0 && p < P) acc[p] = T::fma(x, wv[t], acc[p]);
-      }
-    }
-  }
-  dw_finish<T, P, Tail>(acc, run, c, CS > 0 ? CS : run.channels, mask, output, epilogue);
-}
-
-// The shared-column form over two vectors [c, c + 2L) at once, for 8-lane
-// vectors and very wide pixels (C >= kDwPairChannels): each pair of column
-// loads reads a whole 64-byte line, which the tile then never needs again.
-// At 2 KiB and wider pixels every pixel's line at a given channel offset
-// falls in the same one or two L1 sets, so a 3 x 3 window alone overfills
-// an 8-way set, and a one-vector pass evicts the lines its next pass (their
-// other halves) needs. P accumulators per vector + 2 KT weights + 2 columns:
-// 14 of 16 registers for P = 3, KT = 3 (P = 4 spills). Same reduction order
-// as dw_channels_shared, so the same bits.
-template <class T, int P, int KT>
-__attribute__((always_inline)) inline void dw_channels_shared_pair(const DwconvRun& run,
-                                                                   std::int64_t x_offset,
-                                                                   std::int64_t c, float* output,
-                                                                   const Epilogue& epilogue) {
-  using V = typename T::V;
-  constexpr int L = T::kLanes;
-  V acc0[P];
-  V acc1[P];
-  SC2D_UNROLL
-  for (int p = 0; p < P; ++p) acc0[p] = acc1[p] = T::zero();
-  const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
-  const std::int64_t s3 = 3 * s;
-  const std::int64_t wstep = run.padded_channels;
-  for (std::int64_t r = 0; r < run.rows; ++r) {
-    const char* x0 = reinterpret_cast<const char*>(run.input[r] + c) + x_offset;
-    const float* w = run.weights + run.weight_offsets[r] + c;
-    V w0[KT];
-    V w1[KT];
-    SC2D_UNROLL
-    for (int t = 0; t < KT; ++t) {
-      w0[t] = T::load(w + t * wstep);
-      w1[t] = T::load(w + t * wstep + L);
+      for (int t = 0; t < KT; ++t) wv[v][t] = T::load(w + t * wstep + v * L);
     }
     SC2D_UNROLL
     for (int j = 0; j < P + KT - 1; ++j) {
       const float* a = dw_pixel(j, x0, s, s3);
-      const V x = T::load(a);
-      const V y = T::load(a + L);
       SC2D_UNROLL
-      for (int t = 0; t < KT; ++t) {
-        const int p = j - t;
-        if (p >= 0 && p < P) {
-          acc0[p] = T::fma(x, w0[t], acc0[p]);
-          acc1[p] = T::fma(y, w1[t], acc1[p]);
+      for (int v = 0; v < NV; ++v) {
+        const V x = Tail ? T::load_tail(a, mask) : T::load(a + v * L);
+        SC2D_UNROLL
+        for (int t = 0; t < KT; ++t) {
+          const int p = j - t;
+          if (p >= 0 && p < P) acc[v][p] = T::fma(x, wv[v][t], acc[v][p]);
         }
       }
     }
   }
-  const typename T::TailMask none{};
-  dw_finish<T, P, false>(acc0, run, c, run.channels, none, output, epilogue);
-  dw_finish<T, P, false>(acc1, run, c + L, run.channels, none, output, epilogue);
+  SC2D_UNROLL
+  for (int v = 0; v < NV; ++v) {
+    dw_finish<T, P, Tail>(acc[v], run, c + v * L, CS > 0 ? CS : run.channels, mask, output,
+                          epilogue);
+  }
 }
 
-// A P-pixel tile of dw_channels_shared_pair passes, then the one-vector
-// shared form for an odd last vector and the masked tail.
+// A P-pixel tile of two-vector shared passes, then the one-vector shared
+// form for an odd last vector and the masked tail.
 template <class T, int P, int KT>
 void dw_tile_pairs(const DwconvRun& run, std::int64_t first, const Epilogue& epilogue) {
   constexpr int L = T::kLanes;
@@ -309,7 +280,7 @@ void dw_tile_pairs(const DwconvRun& run, std::int64_t first, const Epilogue& epi
   const typename T::TailMask none{};
   std::int64_t c = 0;
   for (; c + 2 * L <= channels; c += 2 * L) {
-    dw_channels_shared_pair<T, P, KT>(run, x_offset, c, output, epilogue);
+    dw_channels_shared<T, P, KT, 0, false, 2>(run, x_offset, c, none, output, epilogue);
   }
   for (; c + L <= channels; c += L) {
     dw_channels_shared<T, P, KT, 0, false>(run, x_offset, c, none, output, epilogue);

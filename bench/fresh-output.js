@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What a fresh output array costs: one layer called through the native binding with
 // (a) the same output array every call, (b) a new zeroed Float32Array, (c) new malloc'd memory
-// (what layer.apply uses), and (d) layer.apply itself. Run it with and without the addon's malloc
+// (what layer.apply uses), (d) layer.apply itself, and (e) layer.apply(x, { out }) into one
+// caller-owned array (the public way to get (a)). Run it with and without the addon's malloc
 // policy (README, "Performance") to see glibc's part:
 //
 //   node bench/fresh-output.js [threads] [H,W,Cin,Cout,K]      (default: 2 56,56,64,256,1 = L3)
@@ -26,13 +27,16 @@ const variants = {
     return new Float32Array(b.buffer, b.byteOffset, n);
   },
   'layer.apply': null,
+  'apply(x, { out })': 'out',
 };
+const out = sc.tensor(new Float32Array(n), call.output.shape);
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 for (let round = 0; round < 20; round++) {
   for (const [name, make] of Object.entries(variants)) {
     for (let i = 0; i < 20; i++) {
       const t0 = process.hrtime.bigint();
-      if (make) native().conv2d(call.packed, call.input.data, make(), call.params);
+      if (make === 'out') layer.apply(x, { out });
+      else if (make) native().conv2d(call.packed, call.input.data, make(), call.params);
       else layer.apply(x);
       times[name].push(Number(process.hrtime.bigint() - t0) / 1e6);
     }

@@ -4,14 +4,13 @@
  */
 import { normalizeArgs, type Conv2DArgs, type IntOrPair, type NormalizedConv2DArgs, type DataFormat, type PaddingMode } from './args';
 import { ValueError, Messages } from './errors';
-import { Tensor, sizeOf, type TensorLike } from './tensor';
-import { uninitializedFloat32 } from './output-buffer';
+import { Tensor, type TensorLike } from './tensor';
 import { readPartialShape, readTensor } from './input';
 import { convOutputShape, channelAxis, type PartialShape } from './shape';
 import { native, type NativeConvParams, type NativePackedWeights } from './binding';
 import type { Activation } from './activations';
 import { getConfig, configToArgs, type Conv2DConfig } from './config';
-import { readApplyOptions, checkOutShape, checkOutDisjoint, copyIntoOut, outResult, type OutArgument, type OutTarget } from './out-argument';
+import { readApplyOptions, convOutput, finishOut, type OutArgument, type OutTarget } from './out-argument';
 
 /** Options of `apply`, `applyAsync` and `call`. */
 export interface ApplyOptions {
@@ -258,13 +257,7 @@ export class Conv2D {
     }
     const outShape = convOutputShape(shape, this) as number[];
     const fused = this.activation.fused;
-    // A fused activation keeps the conv's shape, so `out` is checked now and written by the kernel;
-    // otherwise the activation's result (whose shape it decides) is copied into `out` at the end.
-    if (out) {
-      if (fused) checkOutShape(out, outShape);
-      checkOutDisjoint(out, input.data, 'the input');
-    }
-    const output = new Tensor(out && fused ? out.data : uninitializedFloat32(sizeOf(outShape)), outShape);
+    const output = convOutput(out, outShape, this.activation, input.data, 'the input');
     const [n, c, h, w] =
       this.dataFormat === 'channels_last' ? [shape[0], shape[3], shape[1], shape[2]] : [shape[0], shape[1], shape[2], shape[3]];
     const params: NativeConvParams = {
@@ -286,11 +279,7 @@ export class Conv2D {
   }
 
   private finish(call: PreparedCall): Tensor {
-    const raw = call.output;
-    let out: Tensor;
-    if (call.out && raw.data === call.out.data) out = outResult(call.out, raw.shape);
-    else if (call.out) out = copyIntoOut(call.out, this.activation.apply(raw));
-    else out = this.activation.fused ? raw : this.activation.apply(raw);
+    const out = finishOut(call.out, call.output, this.activation);
     const reg = this.args.activityRegularizer;
     if (reg) {
       const batch = out.shape[0];

@@ -6,11 +6,10 @@
 import { standardizePair, standardizePadding, standardizeDataFormat, type IntOrPair, type DataFormat, type PaddingMode, type ActivationIdentifier } from './args';
 import { getActivation } from './activations';
 import { ValueError } from './errors';
-import { Tensor, sizeOf, type TensorLike } from './tensor';
-import { uninitializedFloat32 } from './output-buffer';
+import { Tensor, type TensorLike } from './tensor';
 import { readTensor } from './input';
 import { convOutputShape } from './shape';
-import { readOut, checkOutShape, checkOutDisjoint, copyIntoOut, outResult, type OutArgument } from './out-argument';
+import { readOut, convOutput, finishOut, type OutArgument } from './out-argument';
 import { native, type NativeConvParams } from './binding';
 
 export interface Conv2DOptions {
@@ -62,12 +61,7 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
   }
   const outShape = convOutputShape(x.shape, { filters, kernelSize: [kh, kw], strides, dilationRate, padding, dataFormat }) as number[];
   const out = readOut(options.out, 'options.out');
-  if (out) {
-    if (activation.fused) checkOutShape(out, outShape, 'options.out');
-    checkOutDisjoint(out, x.data, 'x', 'options.out');
-  }
-  const direct = out !== null && activation.fused !== undefined;
-  const output = new Tensor(direct ? out.data : uninitializedFloat32(sizeOf(outShape)), outShape);
+  const output = convOutput(out, outShape, activation, x.data, 'x', 'options.out');
   const [n, h, w] = dataFormat === 'channels_last' ? [x.shape[0], x.shape[1], x.shape[2]] : [x.shape[0], x.shape[2], x.shape[3]];
   const params: NativeConvParams = {
     batch: n, height: h, width: w, channels,
@@ -80,11 +74,7 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
   const packed = output.size > 0
     ? native().packWeights(kernel.data, bias ? bias.data : null, { kh, kw, cinPerGroup: cg, filters, groups })
     : null;
-  const finish = (raw: Tensor): Tensor => {
-    if (out && direct) return outResult(out, raw.shape);
-    if (out) return copyIntoOut(out, activation.apply(raw), 'options.out');
-    return activation.fused ? raw : activation.apply(raw);
-  };
+  const finish = (raw: Tensor): Tensor => finishOut(out, raw, activation, 'options.out');
   return { x, output, params, packed, finish };
 }
 

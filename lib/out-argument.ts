@@ -7,6 +7,8 @@
 import { Tensor, sizeOf, type TensorLike } from './tensor';
 import { ValueError, describeValue, invalidArgument } from './errors';
 import { readShape } from './input';
+import { uninitializedFloat32 } from './output-buffer';
+import type { Activation } from './activations';
 
 /** A tensor of the result's shape, or a bare Float32Array of the result's element count; null: none. */
 export type OutArgument = TensorLike | Float32Array | null;
@@ -41,7 +43,7 @@ export function readOut(value: unknown, name = 'out'): OutTarget | null {
 }
 
 /** Throws unless `out` can hold a result of `shape`. */
-export function checkOutShape(out: OutTarget, shape: readonly number[], name = 'out'): void {
+function checkOutShape(out: OutTarget, shape: readonly number[], name = 'out'): void {
   if (out.shape !== null) {
     if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
       throw new ValueError(`${name}.shape: expected [${shape.join(', ')}] (the result's shape), received [${out.shape.join(', ')}]`);
@@ -57,7 +59,7 @@ export function checkOutShape(out: OutTarget, shape: readonly number[], name = '
 }
 
 /** Throws if `out` and the input share any byte: the kernels read the input while writing `out`. */
-export function checkOutDisjoint(out: OutTarget, input: Float32Array, inputName: string, name = 'out'): void {
+function checkOutDisjoint(out: OutTarget, input: Float32Array, inputName: string, name = 'out'): void {
   if (out.data.buffer !== input.buffer || out.data.length === 0 || input.length === 0) return;
   const a0 = out.data.byteOffset;
   const b0 = input.byteOffset;
@@ -66,16 +68,29 @@ export function checkOutDisjoint(out: OutTarget, input: Float32Array, inputName:
   }
 }
 
-/** The result tensor over `out`'s array, after the values are in it. */
-export function outResult(out: OutTarget, shape: readonly number[]): Tensor {
-  return out.tensor ?? new Tensor(out.data, shape);
+/**
+ * The tensor the kernel writes, of the conv's `shape`: `out`'s own array when the activation is fused
+ * (it keeps that shape, checked here), else a fresh array whose activated result `finishOut` copies
+ * into `out` (the activation decides that shape). Checks `out` against `input` either way.
+ */
+export function convOutput(
+  out: OutTarget | null, shape: number[], activation: Activation, input: Float32Array, inputName: string, name = 'out',
+): Tensor {
+  if (out) {
+    if (activation.fused) checkOutShape(out, shape, name);
+    checkOutDisjoint(out, input, inputName, name);
+  }
+  return new Tensor(out && activation.fused ? out.data : uninitializedFloat32(sizeOf(shape)), shape);
 }
 
-/** Copies an activation's result (computed in a temporary) into `out`, checking its shape first. */
-export function copyIntoOut(out: OutTarget, result: Tensor, name = 'out'): Tensor {
+/** The call's result from the kernel's `raw` output (see `convOutput`): activated, in `out` when given. */
+export function finishOut(out: OutTarget | null, raw: Tensor, activation: Activation, name = 'out'): Tensor {
+  if (!out) return activation.fused ? raw : activation.apply(raw);
+  if (raw.data === out.data) return out.tensor ?? new Tensor(out.data, raw.shape);
+  const result = activation.apply(raw);
   checkOutShape(out, result.shape, name);
   out.data.set(result.data);
-  return outResult(out, result.shape);
+  return out.tensor ?? new Tensor(out.data, result.shape);
 }
 
 /** Reads the options object of `apply` / `applyAsync` / `call`: `{ out? }`, or undefined. */

@@ -117,6 +117,16 @@ __attribute__((noinline)) void dw_activate_stored(float* output, std::int64_t ch
   }
 }
 
+// Every accumulator of a tile to +0, where each output's sum starts.
+template <class T, int NV, int P>
+__attribute__((always_inline)) inline void dw_zero(typename T::V (&acc)[NV][P]) {
+  SC2D_UNROLL
+  for (int v = 0; v < NV; ++v) {
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) acc[v][p] = T::zero();
+  }
+}
+
 // Bias, activation and the stores of a P-pixel tile's accumulators for
 // channels [c, c + L) (the first C - c of them when Tail).
 template <class T, int P, bool Tail>
@@ -169,11 +179,7 @@ __attribute__((always_inline)) inline void dw_channels(const DwconvRun& run,
   using V = typename T::V;
   constexpr int L = T::kLanes;
   V acc[NV][P];
-  SC2D_UNROLL
-  for (int v = 0; v < NV; ++v) {
-    SC2D_UNROLL
-    for (int p = 0; p < P; ++p) acc[v][p] = T::zero();
-  }
+  dw_zero<T>(acc);
 
   const std::int64_t s = run.pixel_stride * std::int64_t{sizeof(float)};
   const std::int64_t s3 = 3 * s;
@@ -230,11 +236,7 @@ __attribute__((always_inline)) inline void dw_channels_shared(const DwconvRun& r
   using V = typename T::V;
   constexpr int L = T::kLanes;
   V acc[NV][P];
-  SC2D_UNROLL
-  for (int v = 0; v < NV; ++v) {
-    SC2D_UNROLL
-    for (int p = 0; p < P; ++p) acc[v][p] = T::zero();
-  }
+  dw_zero<T>(acc);
 
   const std::int64_t s = (CS > 0 ? CS : run.pixel_stride) * std::int64_t{sizeof(float)};
   const std::int64_t s3 = 3 * s;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "parallel/available_cpus.h"
 
@@ -70,27 +71,47 @@ void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std
     return;
   }
 #ifdef _OPENMP
-  // A few ranges per thread, handed out dynamically: on a shared 2-core box a
-  // thread slowed by another process should not hold the others up.
+  // A few ranges per thread. Each thread first works through a home share of
+  // consecutive ranges, the same share on every call, so a layer called in a
+  // loop finds its part of the input and weights still in that core's
+  // caches; a thread that runs out (another process slowed its partner)
+  // takes the ranges its partners have not started.
   const std::int64_t chunks = std::min<std::int64_t>(count, threads * 4);
   const std::int64_t base = count / chunks;
   const std::int64_t extra = count % chunks;
+  struct alignas(64) Cursor {
+    std::atomic<std::int64_t> next;
+    std::int64_t end;
+  };
+  std::vector<Cursor> cursors(static_cast<std::size_t>(threads));
+  for (std::int64_t t = 0; t < threads; ++t) {
+    cursors[t].next.store(t * chunks / threads, std::memory_order_relaxed);
+    cursors[t].end = (t + 1) * chunks / threads;
+  }
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
   std::mutex error_mutex;
 
-#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(dynamic, 1)
-  for (std::int64_t i = 0; i < chunks; ++i) {
-    if (failed.load(std::memory_order_relaxed)) continue;
-    const std::int64_t begin = i * base + std::min(i, extra);
-    const std::int64_t end = begin + base + (i < extra ? 1 : 0);
-    // An exception must not leave an OpenMP region; carry it out instead.
-    try {
-      fn(begin, end);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!first_error) first_error = std::current_exception();
-      failed.store(true, std::memory_order_relaxed);
+#pragma omp parallel num_threads(static_cast<int>(threads))
+  {
+    // The team may be smaller than asked for; stealing covers the rest.
+    const std::int64_t me = omp_get_thread_num();
+    for (std::int64_t k = 0; k < threads; ++k) {
+      Cursor& c = cursors[static_cast<std::size_t>((me + k) % threads)];
+      for (;;) {
+        const std::int64_t i = c.next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= c.end || failed.load(std::memory_order_relaxed)) break;
+        const std::int64_t begin = i * base + std::min(i, extra);
+        const std::int64_t end = begin + base + (i < extra ? 1 : 0);
+        // An exception must not leave an OpenMP region; carry it out instead.
+        try {
+          fn(begin, end);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (!first_error) first_error = std::current_exception();
+          failed.store(true, std::memory_order_relaxed);
+        }
+      }
     }
   }
   if (first_error) std::rethrow_exception(first_error);

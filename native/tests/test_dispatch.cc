@@ -1,5 +1,10 @@
 // ISA selection and the SIMD_CONV2D_ISA override.
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "cpu/dispatch.h"
 #include "parallel/parallel_for.h"
@@ -64,6 +69,36 @@ TEST_CASE(parallel_for_covers_each_index_once) {
       for (int h : hits) once = once && h == 1;
       CHECK_MSG(once, "threads " << threads << " count " << count);
     }
+  }
+  // A thread slowed inside its home share: its partners take what it has
+  // not started, and still every index runs exactly once.
+  for (int threads : {2, 3}) {
+    set_num_threads(threads);
+    std::vector<std::atomic<int>> hits(64);
+    parallel_for(64, [&](std::int64_t b, std::int64_t e) {
+      if (b == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      for (std::int64_t i = b; i < e; ++i) hits[static_cast<size_t>(i)].fetch_add(1);
+    });
+    bool once = true;
+    for (const auto& h : hits) once = once && h.load() == 1;
+    CHECK_MSG(once, "slowed home share, threads " << threads);
+  }
+  // Several callers at once (async calls run on libuv's pool threads).
+  {
+    set_num_threads(2);
+    std::vector<std::atomic<int>> hits(4 * 500);
+    std::vector<std::thread> callers;
+    for (int c = 0; c < 4; ++c) {
+      callers.emplace_back([&hits, c] {
+        parallel_for(500, [&](std::int64_t b, std::int64_t e) {
+          for (std::int64_t i = b; i < e; ++i) hits[static_cast<size_t>(c * 500 + i)].fetch_add(1);
+        });
+      });
+    }
+    for (auto& t : callers) t.join();
+    bool once = true;
+    for (const auto& h : hits) once = once && h.load() == 1;
+    CHECK_MSG(once, "concurrent callers");
   }
   set_num_threads(2);
   bool threw = false;

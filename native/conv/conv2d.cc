@@ -120,6 +120,7 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
     std::int64_t built_tile = -1;
     std::int64_t built_group = -1;
     std::int64_t rows = 0;
+    PixelCursor built_px{};  // the first pixel of built_tile
     ConvTile t{};
     t.input = in.data();
     t.output = out.data();
@@ -154,22 +155,49 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
         // A tile's input and output rows are the same for every block of its group.
         if (tile != built_tile || g != built_group) {
           std::int64_t first = 0;
-          tile_span(region, tile - region.first_tile, &first, &rows);
-          PixelCursor px{};
-          px.seek(region, first);
-          for (std::int64_t r = 0; r < rows; ++r, px.next(region)) {
-            // Offset of tap (0, 0) for this pixel; it may lie in the padding,
-            // but only valid taps' offsets are added to it.
-            const std::int64_t iy = px.oy * p.stride_h - plan.pad_top;
-            const std::int64_t ix = px.ox * p.stride_w - plan.pad_left;
-            const std::int64_t origin = px.n * image_stride + (iy * p.width + ix) * p.channels +
-                                        g * plan.cin_per_group;
-            for (std::int64_t tap = 0; tap < taps.count; ++tap) {
-              in[static_cast<std::size_t>(tap * mr + r)] = input + (origin + taps.input[tap]);
+          std::int64_t span = 0;
+          tile_span(region, tile - region.first_tile, &first, &span);
+          if (built_tile >= 0 && tile == built_tile + 1 && g == built_group && span == rows &&
+              built_px.ox + 2 * rows <= region.ox1) {
+            // The previous tile of this region moved `rows` columns along
+            // the same output row: every address shifts by the same amount,
+            // cheaper than rebuilding them. (With kernel calls skipped, the
+            // driver alone took 0.13 ms of L7's 2.7 ms; now 0.08 ms.)
+            const std::int64_t in_shift = rows * p.stride_w * p.channels;
+            if (rows == mr) {  // all of the region's entries in use: one flat loop
+              const float** addresses = in.data();
+              for (std::int64_t i = 0; i < taps.count * mr; ++i) addresses[i] += in_shift;
+            } else {
+              for (std::int64_t tap = 0; tap < taps.count; ++tap) {
+                const float** row_inputs = in.data() + tap * mr;
+                for (std::int64_t r = 0; r < rows; ++r) row_inputs[r] += in_shift;
+              }
             }
-            out_base[static_cast<std::size_t>(r)] =
-                output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
-            prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
+            for (std::int64_t r = 0; r < rows; ++r) {
+              out_base[static_cast<std::size_t>(r)] += rows * p.filters;
+              prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
+            }
+            built_px.ox += rows;
+          } else {
+            rows = span;
+            PixelCursor px{};
+            px.seek(region, first);
+            built_px = px;
+            for (std::int64_t r = 0; r < rows; ++r, px.next(region)) {
+              // Offset of tap (0, 0) for this pixel; it may lie in the padding,
+              // but only valid taps' offsets are added to it.
+              const std::int64_t iy = px.oy * p.stride_h - plan.pad_top;
+              const std::int64_t ix = px.ox * p.stride_w - plan.pad_left;
+              const std::int64_t origin = px.n * image_stride +
+                                          (iy * p.width + ix) * p.channels +
+                                          g * plan.cin_per_group;
+              for (std::int64_t tap = 0; tap < taps.count; ++tap) {
+                in[static_cast<std::size_t>(tap * mr + r)] = input + (origin + taps.input[tap]);
+              }
+              out_base[static_cast<std::size_t>(r)] =
+                  output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
+              prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
+            }
           }
           built_tile = tile;
           built_group = g;

@@ -6,7 +6,7 @@ const USAGE = `usage: npm run bench -- [options]
   --threads 1,2       thread counts (default: 1,2)
   --peers a,b         subset of: ours,core,ort,tfjs,onednn (default: all available)
   --repeat N          processes per library and thread count; each cell
-                      reports the fastest median (default 3; 1 with --quick)
+                      reports the fastest median (default 5; 1 with --quick)
   --quick             short smoke run (tiny timing windows); does not write
                       BENCHMARKS.md unless --write is given
   --no-write          print the tables, do not write BENCHMARKS.md

@@ -2,6 +2,8 @@
 // Turns the collected measurements into markdown: BENCHMARKS.md and the
 // tables printed at the end of `npm run bench`.
 
+const { PROFILES } = require('./timing');
+
 // Column order and wording of every timed thing. `ratio` cells are
 // ours/peer speed = peer ms / ours ms (> 1: we are faster).
 const COLUMNS = [
@@ -214,7 +216,7 @@ function buildMarkdown(data) {
   out.push('Layers: `bench/suite.json` (NHWC float32, Keras semantics, no bias). GFLOP/s use the suite\'s nominal',
     '`flops` = 2·N·Ho·Wo·Cout·Kh·Kw·Cin/groups, which counts taps that land on padding; "no-pad" uses `flops_nopad`.',
     'Each library runs in its own process, one thread count at a time, after waiting for the machine to be idle;',
-    'a process times the **median** of N calls after a warm-up, N sized so a layer takes ~0.5 s (at least 5 calls).',
+    `a process times the **median** of N calls after a warm-up, N sized so a layer takes ~${PROFILES[data.profile].targetS} s (at least ${PROFILES[data.profile].minRuns} calls).`,
     `Every process ran ${data.repeat} time${data.repeat > 1 ? 's (alternating the order of the libraries); each cell is the fastest of those medians, since other load only ever slows a run down' : ''}.`, '');
   out.push('## Machine', '', machineTable(data), '');
   out.push('## FMA peak', '', peakSection(data), '');

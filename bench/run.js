@@ -155,7 +155,7 @@ async function main() {
       jobs.push({ peerName: p, spec: s, threads: s.singleThread ? 1 : t });
     }
   }
-  const repeat = opts.repeat || (opts.quick ? 1 : 3);
+  const repeat = opts.repeat || (opts.quick ? 1 : 5);
   const units = repeat * jobs.reduce((n, j) => n + layers.length * j.spec.keys.length, 0) + layers.length +
     (native.fma.path ? (repeat + 1) * threads.length : 0);
   const progress = new Progress(units);

@@ -6,7 +6,7 @@
 // calls get preempted and would drag a mean far off.
 
 const PROFILES = {
-  full: { targetS: 0.5, minRuns: 5, maxRuns: 2000, warmupCalls: 3, warmupS: 0.1 },
+  full: { targetS: 0.3, minRuns: 5, maxRuns: 2000, warmupCalls: 3, warmupS: 0.1 },
   quick: { targetS: 0.04, minRuns: 3, maxRuns: 200, warmupCalls: 1, warmupS: 0.01 },
 };
 

@@ -20,11 +20,15 @@ std::string shape_text(std::int64_t a, std::int64_t b, std::int64_t c, std::int6
   return "[" + str(a) + ", " + str(b) + ", " + str(c) + ", " + str(d) + "]";
 }
 
+// The shape is spelled out only when the length is wrong, so a normal call
+// builds no strings.
 void check_length(Napi::Env env, const char* fn, const char* what, std::int64_t expected,
-                  const std::string& shape, std::int64_t received) {
+                  const std::int64_t (&shape)[4], std::int64_t received) {
   if (expected == received) return;
   throw_range_error(env, std::string(fn) + ": " + what + ": expected " + str(expected) +
-                             " elements for shape " + shape + ", received " + str(received));
+                             " elements for shape " +
+                             shape_text(shape[0], shape[1], shape[2], shape[3]) + ", received " +
+                             str(received));
 }
 
 }  // namespace
@@ -97,12 +101,12 @@ ConvBaton parse_conv_call(const Napi::CallbackInfo& info, const char* fn) {
   // Buffers last: the params getters above may have run user code.
   const Float32View input = float32_view(info[1]);
   const Float32View output = float32_view(info[2]);
-  const std::string in_shape = p.channels_first
-                                   ? shape_text(p.batch, p.channels, p.height, p.width)
-                                   : shape_text(p.batch, p.height, p.width, p.channels);
-  const std::string out_shape = p.channels_first
-                                    ? shape_text(p.batch, p.filters, plan.out_h, plan.out_w)
-                                    : shape_text(p.batch, plan.out_h, plan.out_w, p.filters);
+  const std::int64_t in_shape[4] = {p.batch, p.channels_first ? p.channels : p.height,
+                                     p.channels_first ? p.height : p.width,
+                                     p.channels_first ? p.width : p.channels};
+  const std::int64_t out_shape[4] = {p.batch, p.channels_first ? p.filters : plan.out_h,
+                                      p.channels_first ? plan.out_h : plan.out_w,
+                                      p.channels_first ? plan.out_w : p.filters};
   check_length(env, fn, "input", plan.input_elements, in_shape, input.length);
   check_length(env, fn, "output", plan.output_elements, out_shape, output.length);
   if (simd_conv2d::float_ranges_overlap(input.data, input.length, output.data, output.length)) {

@@ -24,7 +24,7 @@ const char* typed_array_name(napi_typedarray_type type) {
   }
 }
 
-std::string prefix(const char* fn, const std::string& what) {
+std::string prefix(const char* fn, const char* what) {
   return std::string(fn) + ": " + what + " must be ";
 }
 
@@ -63,7 +63,7 @@ void throw_range_error(Napi::Env env, const std::string& message) {
   throw Napi::RangeError::New(env, message);
 }
 
-void expect_float32_array(const Napi::Value& value, const char* fn, const std::string& what) {
+void expect_float32_array(const Napi::Value& value, const char* fn, const char* what) {
   if (value.IsTypedArray() &&
       value.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
     return;
@@ -72,28 +72,28 @@ void expect_float32_array(const Napi::Value& value, const char* fn, const std::s
                    prefix(fn, what) + "a Float32Array, received " + describe_value(value));
 }
 
-Napi::Object expect_object(const Napi::Value& value, const char* fn, const std::string& what) {
+Napi::Object expect_object(const Napi::Value& value, const char* fn, const char* what) {
   if (!value.IsObject() || value.IsArray() || value.IsFunction()) {
     throw_type_error(value.Env(), prefix(fn, what) + "an object, received " + describe_value(value));
   }
   return value.As<Napi::Object>();
 }
 
-bool expect_bool(const Napi::Value& value, const char* fn, const std::string& what) {
+bool expect_bool(const Napi::Value& value, const char* fn, const char* what) {
   if (!value.IsBoolean()) {
     throw_type_error(value.Env(), prefix(fn, what) + "a boolean, received " + describe_value(value));
   }
   return value.As<Napi::Boolean>().Value();
 }
 
-std::string expect_string(const Napi::Value& value, const char* fn, const std::string& what) {
+std::string expect_string(const Napi::Value& value, const char* fn, const char* what) {
   if (!value.IsString()) {
     throw_type_error(value.Env(), prefix(fn, what) + "a string, received " + describe_value(value));
   }
   return value.As<Napi::String>().Utf8Value();
 }
 
-double expect_finite_number(const Napi::Value& value, const char* fn, const std::string& what) {
+double expect_finite_number(const Napi::Value& value, const char* fn, const char* what) {
   if (!value.IsNumber()) {
     throw_type_error(value.Env(), prefix(fn, what) + "a number, received " + describe_value(value));
   }
@@ -105,7 +105,7 @@ double expect_finite_number(const Napi::Value& value, const char* fn, const std:
   return d;
 }
 
-std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const std::string& what,
+std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const char* what,
                                  std::int64_t min_value) {
   const char* kind = min_value > 0 ? "a positive safe integer" : "a non-negative safe integer";
   if (!value.IsNumber()) {

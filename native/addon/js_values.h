@@ -19,14 +19,14 @@ std::string describe_value(const Napi::Value& value);
 [[noreturn]] void throw_range_error(Napi::Env env, const std::string& message);
 
 // `what` is the argument's name in messages, e.g. "input" or "params.strideH".
-void expect_float32_array(const Napi::Value& value, const char* fn, const std::string& what);
-Napi::Object expect_object(const Napi::Value& value, const char* fn, const std::string& what);
-bool expect_bool(const Napi::Value& value, const char* fn, const std::string& what);
-std::string expect_string(const Napi::Value& value, const char* fn, const std::string& what);
-double expect_finite_number(const Napi::Value& value, const char* fn, const std::string& what);
+void expect_float32_array(const Napi::Value& value, const char* fn, const char* what);
+Napi::Object expect_object(const Napi::Value& value, const char* fn, const char* what);
+bool expect_bool(const Napi::Value& value, const char* fn, const char* what);
+std::string expect_string(const Napi::Value& value, const char* fn, const char* what);
+double expect_finite_number(const Napi::Value& value, const char* fn, const char* what);
 
 // A safe integer >= min_value (0 or 1).
-std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const std::string& what,
+std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const char* what,
                                  std::int64_t min_value);
 
 // Data pointer and element count of a value already checked to be a

@@ -19,7 +19,13 @@ namespace {
 // give SSE on baseline x86-64 and NEON on aarch64 with no ISA flag, so this
 // file stays out of the per-ISA kernel set; other compilers get the scalar
 // loop.
-constexpr std::int64_t kTile = 32;
+// 64 rather than 32: inside a real call the maps have usually left the
+// caches (the convolution ran in between), and longer runs per source and
+// destination row let more lines stream at once. Measured on Zen 3 with the
+// caches flushed, 64 x 3136 each way: 0.26 -> 0.20 ms; 256 x 196: 0.088 ->
+// 0.057 ms; warm maps within noise. Channels_first L2 at 2 threads: +0.15 ms
+// over channels_last -> +0.07 ms.
+constexpr std::int64_t kTile = 64;
 // Below this many floats per thread a parallel region is not worth starting.
 constexpr std::int64_t kMinFloatsPerThread = std::int64_t{1} << 16;
 

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench:alternate`: the C++ core and oneDNN timed in turn, many
+// short rounds, best of each. On a shared host the full benchmark's cells
+// can drift 20 % between runs minutes apart; two libraries measured within
+// the same second see the same neighbours, so their ratio holds steady even
+// when the absolute times do not. Use it to check a change worth a few per
+// cent; `npm run bench` stays the report of record.
+
+const { spawnSync } = require('child_process');
+const { loadSuite, selectLayers } = require('./suite');
+const { buildNative, layerArg } = require('./native');
+const { parse } = require('./protocol');
+
+const USAGE = `usage: npm run bench:alternate -- [options]
+  --layers L3,L7      suite layers (default: all)
+  --threads 1,2       thread counts (default: 1,2)
+  --rounds N          rounds per thread count, each running both libraries (default 8)
+  --target-s S        seconds per layer per process (default 0.05)
+  -h, --help          this text
+Prints, per layer, the best per-process minimum of each library and
+oneDNN ms / ours ms (> 1: simd-conv2d is faster). Needs oneDNN (apt-get install libdnnl-dev).`;
+
+function parseArgs(argv) {
+  const o = { layers: null, threads: [1, 2], rounds: 8, targetS: 0.05 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a}: a value is required\n${USAGE}`);
+      return argv[++i];
+    };
+    if (a === '-h' || a === '--help') o.help = true;
+    else if (a === '--layers') o.layers = next().split(',').filter(Boolean);
+    else if (a === '--threads') o.threads = next().split(',').map(Number);
+    else if (a === '--rounds') o.rounds = Number(next());
+    else if (a === '--target-s') o.targetS = Number(next());
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!o.threads.length || !o.threads.every((t) => Number.isInteger(t) && t >= 1)) {
+    throw new Error(`--threads: positive integers, e.g. 1,2\n${USAGE}`);
+  }
+  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`--rounds: a positive integer\n${USAGE}`);
+  if (!(o.targetS > 0)) throw new Error(`--target-s: a positive number of seconds\n${USAGE}`);
+  return o;
+}
+
+// One process of `bin` over `layers`: layer id -> its fastest call in ms.
+function runOnce(bin, threads, layers, targetS) {
+  const args = ['--threads', String(threads), '--target-s', String(targetS), ...layers.flatMap((l) => ['--layer', layerArg(l)])];
+  const r = spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  if (r.status !== 0) throw new Error(`${bin} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+  const best = new Map();
+  for (const line of r.stdout.split('\n')) {
+    const msg = parse(line);
+    if (msg && msg.type === 'result') best.set(msg.layer, msg.minMs);
+  }
+  return best;
+}
+
+function main() {
+  let opts;
+  let layers;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+    if (opts.help) {
+      console.log(USAGE);
+      return;
+    }
+    layers = selectLayers(loadSuite(), opts.layers);
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  const native = buildNative();
+  for (const name of ['core', 'onednn']) {
+    if (!native[name].path) {
+      console.error(`[alternate] ${native[name].skip}`);
+      process.exit(1);
+    }
+  }
+  const bins = { ours: native.core.path, onednn: native.onednn.path };
+  for (const t of opts.threads) {
+    const best = { ours: new Map(), onednn: new Map() };
+    for (let round = 0; round < opts.rounds; round++) {
+      // Alternate which library goes first, so neither always follows the other.
+      const order = round % 2 ? ['onednn', 'ours'] : ['ours', 'onednn'];
+      for (const lib of order) {
+        for (const [layer, ms] of runOnce(bins[lib], t, layers, opts.targetS)) {
+          best[lib].set(layer, Math.min(best[lib].get(layer) ?? Infinity, ms));
+        }
+      }
+      process.stderr.write(`\r[alternate] ${t} thread${t > 1 ? 's' : ''}: round ${round + 1}/${opts.rounds}`);
+    }
+    process.stderr.write('\n');
+    console.log(`\n${t} thread${t > 1 ? 's' : ''}, best of ${opts.rounds} alternating rounds (~${opts.targetS} s per layer per process):\n`);
+    console.log('| layer | ours (C++ core) ms | oneDNN ms | oneDNN ÷ ours |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const l of layers) {
+      const a = best.ours.get(l.id);
+      const b = best.onednn.get(l.id);
+      const ratio = a && b ? `${(b / a).toFixed(2)}×` : 'n/a';
+      console.log(`| ${l.id} ${l.name} | ${a ? a.toFixed(3) : 'n/a'} | ${b ? b.toFixed(3) : 'n/a'} | ${ratio} |`);
+    }
+  }
+}
+
+main();

@@ -7,6 +7,8 @@
 // when the absolute times do not. Use it to check a change worth a few per
 // cent; `npm run bench` stays the report of record.
 
+const fs = require('fs');
+const path = require('path');
 const { spawnSync } = require('child_process');
 const { loadSuite, selectLayers } = require('./suite');
 const { buildNative, layerArg } = require('./native');
@@ -17,12 +19,15 @@ const USAGE = `usage: npm run bench:alternate -- [options]
   --threads 1,2       thread counts (default: 1,2)
   --rounds N          rounds per thread count, each running both libraries (default 8)
   --target-s S        seconds per layer per process (default 0.05)
+  --baseline FILE     compare with another build's core_conv instead of oneDNN
+                      (copy build/bench-native/core_conv aside before changing the code)
   -h, --help          this text
-Prints, per layer, the best per-process minimum of each library and
-oneDNN ms / ours ms (> 1: simd-conv2d is faster). Needs oneDNN (apt-get install libdnnl-dev).`;
+Prints, per layer, the best per-process minimum of each side and
+other ms / ours ms (> 1: this build is faster). Without --baseline it needs
+oneDNN (apt-get install libdnnl-dev).`;
 
 function parseArgs(argv) {
-  const o = { layers: null, threads: [1, 2], rounds: 8, targetS: 0.05 };
+  const o = { layers: null, threads: [1, 2], rounds: 8, targetS: 0.05, baseline: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -34,6 +39,7 @@ function parseArgs(argv) {
     else if (a === '--threads') o.threads = next().split(',').map(Number);
     else if (a === '--rounds') o.rounds = Number(next());
     else if (a === '--target-s') o.targetS = Number(next());
+    else if (a === '--baseline') o.baseline = next();
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   if (!o.threads.length || !o.threads.every((t) => Number.isInteger(t) && t >= 1)) {
@@ -71,19 +77,24 @@ function main() {
     console.error(e.message);
     process.exit(2);
   }
+  if (opts.baseline && !fs.existsSync(opts.baseline)) {
+    console.error(`[alternate] --baseline: no such file ${opts.baseline}`);
+    process.exit(2);
+  }
   const native = buildNative();
-  for (const name of ['core', 'onednn']) {
+  for (const name of opts.baseline ? ['core'] : ['core', 'onednn']) {
     if (!native[name].path) {
       console.error(`[alternate] ${native[name].skip}`);
       process.exit(1);
     }
   }
-  const bins = { ours: native.core.path, onednn: native.onednn.path };
+  const other = opts.baseline ? 'baseline' : 'oneDNN';
+  const bins = { ours: native.core.path, other: opts.baseline ? path.resolve(opts.baseline) : native.onednn.path };
   for (const t of opts.threads) {
-    const best = { ours: new Map(), onednn: new Map() };
+    const best = { ours: new Map(), other: new Map() };
     for (let round = 0; round < opts.rounds; round++) {
       // Alternate which library goes first, so neither always follows the other.
-      const order = round % 2 ? ['onednn', 'ours'] : ['ours', 'onednn'];
+      const order = round % 2 ? ['other', 'ours'] : ['ours', 'other'];
       for (const lib of order) {
         for (const [layer, ms] of runOnce(bins[lib], t, layers, opts.targetS)) {
           best[lib].set(layer, Math.min(best[lib].get(layer) ?? Infinity, ms));
@@ -93,11 +104,11 @@ function main() {
     }
     process.stderr.write('\n');
     console.log(`\n${t} thread${t > 1 ? 's' : ''}, best of ${opts.rounds} alternating rounds (~${opts.targetS} s per layer per process):\n`);
-    console.log('| layer | ours (C++ core) ms | oneDNN ms | oneDNN ÷ ours |');
+    console.log(`| layer | ours (C++ core) ms | ${other} ms | ${other} ÷ ours |`);
     console.log('| --- | ---: | ---: | ---: |');
     for (const l of layers) {
       const a = best.ours.get(l.id);
-      const b = best.onednn.get(l.id);
+      const b = best.other.get(l.id);
       const ratio = a && b ? `${(b / a).toFixed(2)}×` : 'n/a';
       console.log(`| ${l.id} ${l.name} | ${a ? a.toFixed(3) : 'n/a'} | ${b ? b.toFixed(3) : 'n/a'} | ${ratio} |`);
     }

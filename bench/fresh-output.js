@@ -9,7 +9,7 @@
 //   SIMD_CONV2D_MALLOC=default node bench/fresh-output.js    (glibc's default policy, see README)
 'use strict';
 const sc = require('..');
-const { native } = require('../dist/binding.js');
+const { encodeConvParams, native } = require('../dist/binding.js');
 
 const threads = Number(process.argv[2] || 2);
 const [H, W, C, F, K] = (process.argv[3] || '56,56,64,256,1').split(',').map(Number);
@@ -36,7 +36,7 @@ for (let round = 0; round < 20; round++) {
     for (let i = 0; i < 20; i++) {
       const t0 = process.hrtime.bigint();
       if (make === 'out') layer.apply(x, { out });
-      else if (make) native().conv2d(call.packed, call.input.data, make(), call.params);
+      else if (make) native().conv2d(call.packed, call.input.data, make(), encodeConvParams(call.params));
       else layer.apply(x);
       times[name].push(Number(process.hrtime.bigint() - t0) / 1e6);
     }

@@ -62,8 +62,11 @@ export interface NativeInfo {
 
 export interface NativeBinding {
   packWeights(kernel: Float32Array, bias: Float32Array | null, dims: NativeWeightDims): NativePackedWeights;
-  conv2d(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: NativeConvParams): void;
-  conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: NativeConvParams): Promise<void>;
+  /** `params` from `encodeConvParams`. */
+  conv2d(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): void;
+  conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): Promise<void>;
+  /** Canonical names of the fused activations, in the order of their native codes. */
+  readonly fusedActivations: readonly string[];
   plan(params: NativeConvParams & { filters: number; kh: number; kw: number }): NativePlan;
   info(): NativeInfo;
   /** The kernel set new weights are packed for. */
@@ -74,6 +77,24 @@ export interface NativeBinding {
 }
 
 const NAPI_VERSION_BUILT = 9;
+
+let activationCodes: Map<string, number> | null = null;
+
+/**
+ * The conv call's params as the native side reads them: one Float64Array (native/addon/conv_call.h,
+ * ConvParamSlot) instead of an object, whose dozen property lookups were about a third of a small
+ * layer's call overhead. The native side checks every slot again.
+ */
+export function encodeConvParams(p: NativeConvParams): Float64Array {
+  if (!activationCodes) activationCodes = new Map(native().fusedActivations.map((name, i) => [name, i]));
+  const activation = activationCodes.get(p.activation);
+  if (activation === undefined) throw new TypeError(`activation '${p.activation}' has no native epilogue`);
+  return Float64Array.of(
+    p.batch, p.height, p.width, p.channels, p.channelsFirst ? 1 : 0,
+    p.strideH, p.strideW, p.dilationH, p.dilationW,
+    p.padding === 'same' ? 1 : 0, activation, p.alpha ?? NaN,
+  );
+}
 
 function loadError(cause: unknown): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);

@@ -7,7 +7,7 @@ import { ValueError, Messages } from './errors';
 import { Tensor, type TensorLike } from './tensor';
 import { readPartialShape, readTensor } from './input';
 import { convOutputShape, channelAxis, type PartialShape } from './shape';
-import { native, type NativeConvParams, type NativePackedWeights } from './binding';
+import { encodeConvParams, native, type NativeConvParams, type NativePackedWeights } from './binding';
 import type { Activation } from './activations';
 import { getConfig, configToArgs, type Conv2DConfig } from './config';
 import { readApplyOptions, convOutput, finishOut, type OutArgument, type OutTarget } from './out-argument';
@@ -223,14 +223,14 @@ export class Conv2D {
   /** Runs the layer on the calling thread: `activation(conv2d(x, kernel) + bias)`. */
   apply(x: TensorLike, options?: ApplyOptions): Tensor {
     const call = this.prepare(x, options);
-    if (call.packed) native().conv2d(call.packed, call.input.data, call.output.data, call.params);
+    if (call.packed) native().conv2d(call.packed, call.input.data, call.output.data, encodeConvParams(call.params));
     return this.finish(call);
   }
 
   /** The same as `apply`, with the convolution on a worker thread, leaving the event loop free. */
   async applyAsync(x: TensorLike, options?: ApplyOptions): Promise<Tensor> {
     const call = this.prepare(x, options);
-    if (call.packed) await native().conv2dAsync(call.packed, call.input.data, call.output.data, call.params);
+    if (call.packed) await native().conv2dAsync(call.packed, call.input.data, call.output.data, encodeConvParams(call.params));
     return this.finish(call);
   }
 

@@ -10,7 +10,7 @@ import { Tensor, type TensorLike } from './tensor';
 import { readTensor } from './input';
 import { convOutputShape } from './shape';
 import { readOut, convOutput, finishOut, type OutArgument } from './out-argument';
-import { native, type NativeConvParams } from './binding';
+import { encodeConvParams, native, type NativeConvParams } from './binding';
 
 export interface Conv2DOptions {
   /** Default 1. */
@@ -81,7 +81,7 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
 /** `activation(conv(x, kernel) + bias)`, synchronously. Kernel shape `(kh, kw, in_channels / groups, filters)`. */
 export function conv2d(x: TensorLike, kernel: TensorLike, bias: TensorLike | null = null, options: Conv2DOptions = {}): Tensor {
   const p = prepare(x, kernel, bias, options);
-  if (p.packed) native().conv2d(p.packed, p.x.data, p.output.data, p.params);
+  if (p.packed) native().conv2d(p.packed, p.x.data, p.output.data, encodeConvParams(p.params));
   return p.finish(p.output);
 }
 
@@ -90,6 +90,6 @@ export async function conv2dAsync(
   x: TensorLike, kernel: TensorLike, bias: TensorLike | null = null, options: Conv2DOptions = {},
 ): Promise<Tensor> {
   const p = prepare(x, kernel, bias, options);
-  if (p.packed) await native().conv2dAsync(p.packed, p.x.data, p.output.data, p.params);
+  if (p.packed) await native().conv2dAsync(p.packed, p.x.data, p.output.data, encodeConvParams(p.params));
   return p.finish(p.output);
 }

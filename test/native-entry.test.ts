@@ -3,9 +3,9 @@
  * something calls the addon directly; they must still refuse bad arguments with a clear error
  * instead of reading or writing past a buffer.
  */
-import { native, NativeConvParams } from '../lib/binding';
+import { encodeConvParams, native, NativeConvParams } from '../lib/binding';
 
-const params = (over: Partial<NativeConvParams> = {}): NativeConvParams => ({
+const fields = (over: Partial<NativeConvParams> = {}): NativeConvParams => ({
   batch: 1,
   height: 2,
   width: 3,
@@ -19,6 +19,13 @@ const params = (over: Partial<NativeConvParams> = {}): NativeConvParams => ({
   activation: 'linear',
   ...over,
 });
+const params = (over: Partial<NativeConvParams> = {}): Float64Array => encodeConvParams(fields(over));
+// The encoded params with one slot overwritten (native/addon/conv_call.h, ConvParamSlot).
+const withSlot = (slot: number, value: number): Float64Array => {
+  const p = params();
+  p[slot] = value;
+  return p;
+};
 
 // The addon's errors come from Node's own realm, not jest's sandbox, so they are matched by name
 // and message rather than by class.
@@ -59,11 +66,50 @@ describe('conv2d (native entry) refuses what the JS layer would have refused', (
     ['strideH', { strideH: 0 }, 'RangeError', 'conv2d: params.strideH must be a positive safe integer, received 0'],
     ['batch', { batch: -1 }, 'RangeError', 'conv2d: params.batch must be a non-negative safe integer, received -1'],
     ['width', { width: 2.5 }, 'RangeError', 'conv2d: params.width must be a positive safe integer, received 2.5'],
-    ['channelsFirst', { channelsFirst: 1 as unknown as boolean }, 'TypeError', 'conv2d: params.channelsFirst must be a boolean, received a number (1)'],
-    ['padding', { padding: 'full' as 'same' }, 'TypeError', "conv2d: params.padding must be 'valid' or 'same', received 'full'"],
-    ['alpha', { alpha: Infinity }, 'RangeError', 'conv2d: params.alpha must be a finite number, received Infinity'],
+    ['height', { height: 2 ** 53 }, 'RangeError', 'conv2d: params.height must be a positive safe integer, received 9007199254740992'],
+    ['alpha', { alpha: Infinity }, 'RangeError', 'conv2d: params.alpha must be a finite number or NaN (the default), received Infinity'],
   ] as const)('params.%s', (_name, over, type, message) => {
     expectError(() => native().conv2d(packed(), new Float32Array(12), new Float32Array(24), params(over)), type, message);
+  });
+
+  test.each([
+    ['channelsFirst', 4, 0.5, 'conv2d: params.channelsFirst must be 0 or 1, received 0.5'],
+    ['padding', 9, 2, 'conv2d: params.padding must be 0 (valid) or 1 (same), received 2'],
+    ['activation', 10, 17, 'conv2d: params.activation must be an index below 17 into fusedActivations, received 17'],
+    ['activation (NaN)', 10, NaN, 'conv2d: params.activation must be an index below 17 into fusedActivations, received NaN'],
+    ['dilationW (NaN)', 8, NaN, 'conv2d: params.dilationW must be a positive safe integer, received NaN'],
+  ])('encoded slot %s out of range', (_name, slot, value, message) => {
+    expectError(() => native().conv2d(packed(), new Float32Array(12), new Float32Array(24), withSlot(slot, value)), 'RangeError', message);
+  });
+
+  test.each([
+    ['an object', { batch: 1 }, 'an object'],
+    ['a Float64Array of 11', new Float64Array(11), 'a Float64Array'],
+    ['a Float32Array', new Float32Array(12), 'a Float32Array'],
+  ])('params as %s: TypeError', (_name, value, described) => {
+    expectError(
+      () => native().conv2d(packed(), new Float32Array(12), new Float32Array(24), value as unknown as Float64Array),
+      'TypeError',
+      `conv2d: params must be a Float64Array of 12 numbers (encodeConvParams), received ${described}`,
+    );
+  });
+
+  test('fused activations: the native list names each code once, and the encoder refuses others', () => {
+    const names = native().fusedActivations;
+    expect(names[0]).toBe('linear');
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'silu', 'gelu']));
+    expect(() => encodeConvParams(fields({ activation: 'softmax' }))).toThrow("activation 'softmax' has no native epilogue");
+  });
+
+  test('leaky_relu with its default and with an explicit slope', () => {
+    const kernel = new Float32Array(8).fill(-0.5); // every output -1 before the activation
+    const w = native().packWeights(kernel, null, { kh: 1, kw: 1, cinPerGroup: 2, filters: 4, groups: 1 });
+    const out = new Float32Array(24);
+    native().conv2d(w, new Float32Array(12).fill(1), out, params({ activation: 'leaky_relu' }));
+    expect(out[0]).toBeCloseTo(-0.2, 6); // Keras' default slope
+    native().conv2d(w, new Float32Array(12).fill(1), out, params({ activation: 'leaky_relu', alpha: 0.5 }));
+    expect(out[0]).toBeCloseTo(-0.5, 6);
   });
 
   test('input and output sharing memory', () => {

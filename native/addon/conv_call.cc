@@ -1,5 +1,6 @@
 #include "addon/conv_call.h"
 
+#include <cmath>
 #include <exception>
 #include <new>
 #include <string>
@@ -66,6 +67,57 @@ void parse_conv_params(const Napi::Value& value, const char* fn, ConvParams* p) 
                                  : expect_finite_number(alpha, fn, "params.alpha");
 }
 
+void parse_packed_conv_params(const Napi::Value& value, const char* fn, ConvParams* p) {
+  Napi::Env env = value.Env();
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      value.As<Napi::TypedArray>().ElementLength() != kConvParamSlots) {
+    throw_type_error(env, std::string(fn) + ": params must be a Float64Array of " +
+                              str(kConvParamSlots) + " numbers (encodeConvParams), received " +
+                              describe_value(value));
+  }
+  // Copied out at once: nothing below runs JS, but the values are then ours.
+  double v[kConvParamSlots];
+  const Napi::Float64Array array = value.As<Napi::Float64Array>();
+  for (std::size_t i = 0; i < kConvParamSlots; ++i) v[i] = array[i];
+
+  p->batch = expect_safe_integer(env, v[kSlotBatch], fn, "params.batch", 0);
+  p->height = expect_safe_integer(env, v[kSlotHeight], fn, "params.height", 1);
+  p->width = expect_safe_integer(env, v[kSlotWidth], fn, "params.width", 1);
+  p->channels = expect_safe_integer(env, v[kSlotChannels], fn, "params.channels", 1);
+  if (v[kSlotChannelsFirst] != 0.0 && v[kSlotChannelsFirst] != 1.0) {
+    throw_range_error(env, std::string(fn) + ": params.channelsFirst must be 0 or 1, received " +
+                               number_text(v[kSlotChannelsFirst]));
+  }
+  p->channels_first = v[kSlotChannelsFirst] == 1.0;
+  p->stride_h = expect_safe_integer(env, v[kSlotStrideH], fn, "params.strideH", 1);
+  p->stride_w = expect_safe_integer(env, v[kSlotStrideW], fn, "params.strideW", 1);
+  p->dilation_h = expect_safe_integer(env, v[kSlotDilationH], fn, "params.dilationH", 1);
+  p->dilation_w = expect_safe_integer(env, v[kSlotDilationW], fn, "params.dilationW", 1);
+  if (v[kSlotPadding] != 0.0 && v[kSlotPadding] != 1.0) {
+    throw_range_error(env, std::string(fn) + ": params.padding must be 0 (valid) or 1 (same), received " +
+                               number_text(v[kSlotPadding]));
+  }
+  p->padding = v[kSlotPadding] == 0.0 ? simd_conv2d::Padding::kValid : simd_conv2d::Padding::kSame;
+  const double activation = v[kSlotActivation];
+  if (!(activation >= 0 && activation < simd_conv2d::kActivationCount &&
+        std::floor(activation) == activation)) {
+    throw_range_error(env, std::string(fn) + ": params.activation must be an index below " +
+                               str(simd_conv2d::kActivationCount) + " into fusedActivations, received " +
+                               number_text(activation));
+  }
+  p->activation = static_cast<simd_conv2d::Activation>(static_cast<std::int32_t>(activation));
+  const double alpha = v[kSlotAlpha];
+  if (std::isnan(alpha)) {
+    p->alpha = simd_conv2d::default_activation_alpha(p->activation);
+  } else if (std::isfinite(alpha)) {
+    p->alpha = alpha;
+  } else {
+    throw_range_error(env, std::string(fn) + ": params.alpha must be a finite number or NaN (the default), received " +
+                               number_text(alpha));
+  }
+}
+
 ConvPlan plan_or_throw(Napi::Env env, const ConvParams& params, const char* fn) {
   ConvPlan plan;
   std::string error;
@@ -83,7 +135,7 @@ ConvBaton parse_conv_call(const Napi::CallbackInfo& info, const char* fn) {
   expect_float32_array(info[2], fn, "output");
 
   ConvParams p;
-  parse_conv_params(info[3], fn, &p);
+  parse_packed_conv_params(info[3], fn, &p);
   const simd_conv2d::WeightDims& d = baton.weights->dims;
   p.kernel_h = d.kernel_h;
   p.kernel_w = d.kernel_w;

@@ -2,6 +2,7 @@
 // conv2dAsync and plan so every path validates identically.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,10 +26,31 @@ struct ConvBaton {
   std::int64_t output_length = 0;
 };
 
-// Reads a NativeConvParams object: batch, height, width, channels,
+// Reads a NativeConvParams object (plan()): batch, height, width, channels,
 // channelsFirst, strides, dilations, padding, activation, alpha. Leaves
 // kernel_h/kernel_w/groups/filters untouched.
 void parse_conv_params(const Napi::Value& value, const char* fn, simd_conv2d::ConvParams* params);
+
+// The Float64Array a conv call's params travel in (lib/binding.ts
+// encodeConvParams): one array read instead of a dozen property lookups,
+// which were about a third of a small layer's call overhead.
+enum ConvParamSlot : std::size_t {
+  kSlotBatch,
+  kSlotHeight,
+  kSlotWidth,
+  kSlotChannels,
+  kSlotChannelsFirst,  // 0 or 1
+  kSlotStrideH,
+  kSlotStrideW,
+  kSlotDilationH,
+  kSlotDilationW,
+  kSlotPadding,     // 0 valid, 1 same
+  kSlotActivation,  // simd_conv2d::Activation value (the fusedActivations index)
+  kSlotAlpha,       // NaN: the activation's default
+  kConvParamSlots
+};
+void parse_packed_conv_params(const Napi::Value& value, const char* fn,
+                              simd_conv2d::ConvParams* params);
 
 // plan_conv2d, or a RangeError carrying its message.
 simd_conv2d::ConvPlan plan_or_throw(Napi::Env env, const simd_conv2d::ConvParams& params,

@@ -1,6 +1,8 @@
 #include "addon/js_values.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace simd_conv2d_addon {
 namespace {
@@ -22,6 +24,15 @@ const char* typed_array_name(napi_typedarray_type type) {
     case napi_biguint64_array: return "BigUint64Array";
     default: return "typed array";
   }
+}
+
+bool safe_integer_at_least(double d, std::int64_t min_value) {
+  return std::isfinite(d) && std::floor(d) == d && d >= static_cast<double>(min_value) &&
+         d <= kMaxSafeInteger;
+}
+
+const char* safe_integer_kind(std::int64_t min_value) {
+  return min_value > 0 ? "a positive safe integer" : "a non-negative safe integer";
 }
 
 std::string prefix(const char* fn, const char* what) {
@@ -105,18 +116,39 @@ double expect_finite_number(const Napi::Value& value, const char* fn, const char
   return d;
 }
 
+std::string number_text(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", d);
+  // The shortest text that reads back as d, as JS would print it.
+  for (int digits = 1; digits <= 17; ++digits) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", digits, d);
+    if (std::strtod(shorter, nullptr) == d) return shorter;
+  }
+  return text;
+}
+
+std::int64_t expect_safe_integer(Napi::Env env, double d, const char* fn, const char* what,
+                                 std::int64_t min_value) {
+  if (!safe_integer_at_least(d, min_value)) {
+    throw_range_error(env, prefix(fn, what) + safe_integer_kind(min_value) + ", received " +
+                               number_text(d));
+  }
+  return static_cast<std::int64_t>(d);
+}
+
 std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const char* what,
                                  std::int64_t min_value) {
-  const char* kind = min_value > 0 ? "a positive safe integer" : "a non-negative safe integer";
   if (!value.IsNumber()) {
-    throw_type_error(value.Env(),
-                     prefix(fn, what) + kind + ", received " + describe_value(value));
+    throw_type_error(value.Env(), prefix(fn, what) + safe_integer_kind(min_value) +
+                                      ", received " + describe_value(value));
   }
   const double d = value.As<Napi::Number>().DoubleValue();
-  if (!(std::isfinite(d) && std::floor(d) == d && d >= static_cast<double>(min_value) &&
-        d <= kMaxSafeInteger)) {
-    throw_range_error(value.Env(),
-                      prefix(fn, what) + kind + ", received " + value.ToString().Utf8Value());
+  if (!safe_integer_at_least(d, min_value)) {
+    throw_range_error(value.Env(), prefix(fn, what) + safe_integer_kind(min_value) +
+                                       ", received " + value.ToString().Utf8Value());
   }
   return static_cast<std::int64_t>(d);
 }

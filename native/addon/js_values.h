@@ -28,6 +28,11 @@ double expect_finite_number(const Napi::Value& value, const char* fn, const char
 // A safe integer >= min_value (0 or 1).
 std::int64_t expect_safe_integer(const Napi::Value& value, const char* fn, const char* what,
                                  std::int64_t min_value);
+// The same for a number already read out of a Float64Array.
+std::int64_t expect_safe_integer(Napi::Env env, double d, const char* fn, const char* what,
+                                 std::int64_t min_value);
+// "1.5", "NaN", "-Infinity": how JS prints the number, for messages.
+std::string number_text(double d);
 
 // Data pointer and element count of a value already checked to be a
 // Float32Array. Read as late as possible: user getters run while parsing

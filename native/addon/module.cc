@@ -1,4 +1,5 @@
 // Module entry: registers the exports and the small info/thread functions.
+#include <cstdint>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include "addon/malloc_policy.h"
 #include "addon/packed_weights_object.h"
 #include "cpu/dispatch.h"
+#include "kernels/activation.h"
 #include "parallel/available_cpus.h"
 #include "parallel/parallel_for.h"
 
@@ -93,6 +95,13 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("getIsa", Napi::Function::New(env, get_isa_fn, "getIsa"));
   exports.Set("setIsa", Napi::Function::New(env, set_isa_fn, "setIsa"));
   exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads_fn, "setNumThreads"));
+  // Canonical names of the fused activations; a conv call's params carry an index into it.
+  Napi::Array fused = Napi::Array::New(env, simd_conv2d::kActivationCount);
+  for (std::int32_t i = 0; i < simd_conv2d::kActivationCount; ++i) {
+    fused.Set(static_cast<std::uint32_t>(i),
+              simd_conv2d::activation_name(static_cast<simd_conv2d::Activation>(i)));
+  }
+  exports.Set("fusedActivations", fused);
   return exports;
 }
 

@@ -29,6 +29,9 @@ enum class Activation : std::int32_t {
   kLogSigmoid,
 };
 
+// Activation values are 0 .. kActivationCount - 1, in the order above.
+inline constexpr std::int32_t kActivationCount = static_cast<std::int32_t>(Activation::kLogSigmoid) + 1;
+
 // alpha is the leaky_relu slope or the elu alpha; other activations ignore it.
 struct Epilogue {
   Activation activation = Activation::kLinear;

@@ -79,21 +79,35 @@ export interface NativeBinding {
 const NAPI_VERSION_BUILT = 9;
 
 let activationCodes: Map<string, number> | null = null;
+const CONV_PARAM_SLOTS = 12;
+let scratchParams: Float64Array | null = null;
 
 /**
  * The conv call's params as the native side reads them: one Float64Array (native/addon/conv_call.h,
  * ConvParamSlot) instead of an object, whose dozen property lookups were about a third of a small
  * layer's call overhead. The native side checks every slot again.
+ *
+ * Returns one shared array, overwritten by the next call: pass it straight to conv2d / conv2dAsync,
+ * which copy the values before they return (allocating an array per call cost another tenth).
  */
 export function encodeConvParams(p: NativeConvParams): Float64Array {
   if (!activationCodes) activationCodes = new Map(native().fusedActivations.map((name, i) => [name, i]));
   const activation = activationCodes.get(p.activation);
   if (activation === undefined) throw new TypeError(`activation '${p.activation}' has no native epilogue`);
-  return Float64Array.of(
-    p.batch, p.height, p.width, p.channels, p.channelsFirst ? 1 : 0,
-    p.strideH, p.strideW, p.dilationH, p.dilationW,
-    p.padding === 'same' ? 1 : 0, activation, p.alpha ?? NaN,
-  );
+  const v = (scratchParams ??= new Float64Array(CONV_PARAM_SLOTS));
+  v[0] = p.batch;
+  v[1] = p.height;
+  v[2] = p.width;
+  v[3] = p.channels;
+  v[4] = p.channelsFirst ? 1 : 0;
+  v[5] = p.strideH;
+  v[6] = p.strideW;
+  v[7] = p.dilationH;
+  v[8] = p.dilationW;
+  v[9] = p.padding === 'same' ? 1 : 0;
+  v[10] = activation;
+  v[11] = p.alpha ?? NaN;
+  return v;
 }
 
 function loadError(cause: unknown): Error {

@@ -112,6 +112,17 @@ describe('conv2d (native entry) refuses what the JS layer would have refused', (
     expect(out[0]).toBeCloseTo(-0.5, 6);
   });
 
+  test('conv2dAsync copies the shared params array before it returns', async () => {
+    const w = native().packWeights(new Float32Array(8).fill(-0.5), null, { kh: 1, kw: 1, cinPerGroup: 2, filters: 4, groups: 1 });
+    const out = new Float32Array(24);
+    const pending = native().conv2dAsync(w, new Float32Array(12).fill(1), out, params({ activation: 'relu' }));
+    // Overwrites the shared array while the first call may still be queued.
+    const other = params({ activation: 'linear', batch: 0, channelsFirst: true });
+    expect(other[0]).toBe(0);
+    await pending;
+    expect(Array.from(out)).toEqual(new Array(24).fill(0)); // relu(-1), not -1
+  });
+
   test('input and output sharing memory', () => {
     const buffer = new Float32Array(40);
     expectError(

@@ -67,6 +67,19 @@ void parse_conv_params(const Napi::Value& value, const char* fn, ConvParams* p) 
                                  : expect_finite_number(alpha, fn, "params.alpha");
 }
 
+namespace {
+
+// A 0/1 slot of the packed params, as a bool.
+bool flag_slot(Napi::Env env, double value, const char* fn, const char* what, const char* expected) {
+  if (value != 0.0 && value != 1.0) {
+    throw_range_error(env, std::string(fn) + ": " + what + " must be " + expected + ", received " +
+                               number_text(value));
+  }
+  return value == 1.0;
+}
+
+}  // namespace
+
 void parse_packed_conv_params(const Napi::Value& value, const char* fn, ConvParams* p) {
   Napi::Env env = value.Env();
   if (!value.IsTypedArray() ||
@@ -85,20 +98,14 @@ void parse_packed_conv_params(const Napi::Value& value, const char* fn, ConvPara
   p->height = expect_safe_integer(env, v[kSlotHeight], fn, "params.height", 1);
   p->width = expect_safe_integer(env, v[kSlotWidth], fn, "params.width", 1);
   p->channels = expect_safe_integer(env, v[kSlotChannels], fn, "params.channels", 1);
-  if (v[kSlotChannelsFirst] != 0.0 && v[kSlotChannelsFirst] != 1.0) {
-    throw_range_error(env, std::string(fn) + ": params.channelsFirst must be 0 or 1, received " +
-                               number_text(v[kSlotChannelsFirst]));
-  }
-  p->channels_first = v[kSlotChannelsFirst] == 1.0;
+  p->channels_first = flag_slot(env, v[kSlotChannelsFirst], fn, "params.channelsFirst", "0 or 1");
   p->stride_h = expect_safe_integer(env, v[kSlotStrideH], fn, "params.strideH", 1);
   p->stride_w = expect_safe_integer(env, v[kSlotStrideW], fn, "params.strideW", 1);
   p->dilation_h = expect_safe_integer(env, v[kSlotDilationH], fn, "params.dilationH", 1);
   p->dilation_w = expect_safe_integer(env, v[kSlotDilationW], fn, "params.dilationW", 1);
-  if (v[kSlotPadding] != 0.0 && v[kSlotPadding] != 1.0) {
-    throw_range_error(env, std::string(fn) + ": params.padding must be 0 (valid) or 1 (same), received " +
-                               number_text(v[kSlotPadding]));
-  }
-  p->padding = v[kSlotPadding] == 0.0 ? simd_conv2d::Padding::kValid : simd_conv2d::Padding::kSame;
+  p->padding = flag_slot(env, v[kSlotPadding], fn, "params.padding", "0 (valid) or 1 (same)")
+                   ? simd_conv2d::Padding::kSame
+                   : simd_conv2d::Padding::kValid;
   const double activation = v[kSlotActivation];
   if (!(activation >= 0 && activation < simd_conv2d::kActivationCount &&
         std::floor(activation) == activation)) {

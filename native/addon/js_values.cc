@@ -119,14 +119,13 @@ double expect_finite_number(const Napi::Value& value, const char* fn, const char
 std::string number_text(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  // The shortest text that reads back as d, as JS would print it (17 digits always do).
   char text[32];
-  std::snprintf(text, sizeof text, "%.17g", d);
-  // The shortest text that reads back as d, as JS would print it.
-  for (int digits = 1; digits <= 17; ++digits) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", digits, d);
-    if (std::strtod(shorter, nullptr) == d) return shorter;
+  for (int digits = 1; digits < 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, d);
+    if (std::strtod(text, nullptr) == d) return text;
   }
+  std::snprintf(text, sizeof text, "%.17g", d);
   return text;
 }
 

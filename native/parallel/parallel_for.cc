@@ -72,21 +72,25 @@ void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std
   }
 #ifdef _OPENMP
   // A few ranges per thread. Each thread first works through a home share of
-  // consecutive ranges, the same share on every call, so a layer called in a
-  // loop finds its part of the input and weights still in that core's
+  // consecutive indices, the same share on every call, so a layer called in
+  // a loop finds its part of the input and weights still in that core's
   // caches; a thread that runs out (another process slowed its partner)
-  // takes the ranges its partners have not started.
-  const std::int64_t chunks = std::min<std::int64_t>(count, threads * 4);
-  const std::int64_t base = count / chunks;
-  const std::int64_t extra = count % chunks;
+  // takes the ranges its partners have not started. Shares are split by
+  // index, not by whole ranges: 22 tiles on 2 threads are 11 + 11, where
+  // 8 ranges of 3 or 2 gave one thread 12 and left its partner waiting.
+  constexpr std::int64_t kRangesPerShare = 4;
   struct alignas(64) Cursor {
     std::atomic<std::int64_t> next;
     std::int64_t end;
+    std::int64_t step;
   };
   std::vector<Cursor> cursors(static_cast<std::size_t>(threads));
   for (std::int64_t t = 0; t < threads; ++t) {
-    cursors[t].next.store(t * chunks / threads, std::memory_order_relaxed);
-    cursors[t].end = (t + 1) * chunks / threads;
+    Cursor& c = cursors[static_cast<std::size_t>(t)];
+    const std::int64_t begin = t * count / threads;
+    c.end = (t + 1) * count / threads;
+    c.step = std::max<std::int64_t>(1, (c.end - begin + kRangesPerShare - 1) / kRangesPerShare);
+    c.next.store(begin, std::memory_order_relaxed);
   }
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
@@ -99,10 +103,9 @@ void parallel_for(std::int64_t count, const std::function<void(std::int64_t, std
     for (std::int64_t k = 0; k < threads; ++k) {
       Cursor& c = cursors[static_cast<std::size_t>((me + k) % threads)];
       for (;;) {
-        const std::int64_t i = c.next.fetch_add(1, std::memory_order_relaxed);
-        if (i >= c.end || failed.load(std::memory_order_relaxed)) break;
-        const std::int64_t begin = i * base + std::min(i, extra);
-        const std::int64_t end = begin + base + (i < extra ? 1 : 0);
+        const std::int64_t begin = c.next.fetch_add(c.step, std::memory_order_relaxed);
+        if (begin >= c.end || failed.load(std::memory_order_relaxed)) break;
+        const std::int64_t end = std::min(begin + c.step, c.end);
         // An exception must not leave an OpenMP region; carry it out instead.
         try {
           fn(begin, end);

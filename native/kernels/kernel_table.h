@@ -22,9 +22,15 @@ struct ConvTile {
                           // not stored); earlier blocks store all NR
   std::int64_t taps;      // >= 0 valid taps; 0 leaves activation(bias)
   std::int64_t channels;  // Cin per group >= 1: floats read per pixel per tap
-  // [taps][MR] input addresses, tap-major: input[t * MR + r] is row r's first
-  // channel (of this group) under tap t. Entries for r >= rows are not read.
-  const float* const* input;
+  // Inputs by offset (as GconvTile's): input + (input_rows[r] + input_taps[t])
+  // is the first channel (of this group) that row r reads under tap t. The
+  // driver measures rows from their first valid tap, so both offsets are >=
+  // 0. A tile's rows then cost one offset each however many taps it has, and
+  // the next tile along an output row only shifts those (a [taps][MR]
+  // pointer table cost L7's driver twice as much). Rows >= `rows` are not read.
+  const float* input;
+  const std::int64_t* input_rows;  // [MR]
+  const std::int64_t* input_taps;  // [taps]
   // [taps] offset in floats from `weights` to tap t's Cg x NR weight panel.
   const std::int64_t* tap_offsets;
   const float* bias;     // NR biases (zeros when the layer has none)

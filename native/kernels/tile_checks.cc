@@ -10,7 +10,8 @@ void check_conv_tile(const ConvTile& tile, std::int64_t mr, std::int64_t nr) {
   SC2D_CHECK(tile.more_blocks >= 0 && (tile.more_blocks == 0 || tile.block_stride >= nr));
   SC2D_CHECK(tile.taps >= 0 && tile.channels >= 1);
   SC2D_CHECK(tile.bias != nullptr && tile.output != nullptr);
-  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.tap_offsets != nullptr &&
+  SC2D_CHECK(tile.taps == 0 || (tile.input != nullptr && tile.input_rows != nullptr &&
+                                tile.input_taps != nullptr && tile.tap_offsets != nullptr &&
                                 tile.weights != nullptr));
 }
 

@@ -95,13 +95,19 @@ struct TileInputs {
   int taps = 0;
   int channels = 0;
   int panels = 0;
-  std::vector<std::unique_ptr<FencedFloats>> rows;  // [taps][MR], `channels` floats each
-  std::unique_ptr<FencedFloats> weights;             // panels * channels * NR
-  std::unique_ptr<FencedFloats> bias;                // NR
+  // Every (tap, row) pixel of `channels` floats in one pool, at offset
+  // t * tap_stride + r * row_stride (the contract's row + tap offset sum);
+  // the last pixel ends against the pool's fence.
+  std::unique_ptr<FencedFloats> pool;
+  std::int64_t row_stride = 0;
+  std::int64_t tap_stride = 0;
+  std::unique_ptr<FencedFloats> weights;  // panels * channels * NR
+  std::unique_ptr<FencedFloats> bias;     // NR
   std::vector<std::int64_t> tap_offsets;
   bool ok = true;
 
-  const float* x(int t, int r) const { return rows[static_cast<size_t>(t * MR + r)]->data(); }
+  float* x(int t, int r) { return pool->data() + t * tap_stride + r * row_stride; }
+  const float* x(int t, int r) const { return pool->data() + t * tap_stride + r * row_stride; }
   const float* w(int t) const { return weights->data() + tap_offsets[static_cast<size_t>(t)]; }
 };
 
@@ -114,11 +120,16 @@ std::unique_ptr<TileInputs> make_inputs(int taps, int channels, std::mt19937_64&
   // Weights scaled so sums spread over about [-4, 4]: every clamp region of
   // relu6 and hard_sigmoid is reached.
   const float scale = 3.0f / std::sqrt(static_cast<float>(std::max(1, taps * channels)));
-  for (int i = 0; i < taps * MR; ++i) {
-    in->rows.push_back(std::make_unique<FencedFloats>(static_cast<size_t>(channels)));
-    in->ok = in->ok && in->rows.back()->ok();
-    if (!in->rows.back()->ok()) continue;
-    for (int c = 0; c < channels; ++c) in->rows.back()->data()[c] = unit(rng);
+  in->row_stride = channels + 1;  // pixels not packed tightly
+  in->tap_stride = MR * in->row_stride + 2;
+  const std::int64_t pool_floats =
+      std::max(0, taps - 1) * in->tap_stride + (MR - 1) * in->row_stride + channels;
+  in->pool = std::make_unique<FencedFloats>(static_cast<size_t>(pool_floats));
+  in->ok = in->pool->ok();
+  if (in->ok) {
+    for (int t = 0; t < taps; ++t)
+      for (int r = 0; r < MR; ++r)
+        for (int c = 0; c < channels; ++c) in->x(t, r)[c] = unit(rng);
   }
   const size_t panel = static_cast<size_t>(channels) * NR;
   in->weights = std::make_unique<FencedFloats>(panel * static_cast<size_t>(in->panels));
@@ -209,17 +220,21 @@ void run_tile(ConvF32NhwcTileFn fn, std::int64_t mr, const TileInputs& in, int r
   // Splits into calls of at most `mr` rows (the scalar kernel has MR = 4).
   for (int r0 = 0; r0 < rows; r0 += static_cast<int>(mr)) {
     const int n = std::min<int>(static_cast<int>(mr), rows - r0);
-    std::vector<const float*> ptrs(static_cast<size_t>(std::max(1, in.taps) * mr), nullptr);
+    // Rows past n get an offset far outside the pool: reading them would fault.
+    std::vector<std::int64_t> input_rows(static_cast<size_t>(mr), std::int64_t{1} << 40);
+    std::vector<std::int64_t> input_taps(static_cast<size_t>(std::max(1, in.taps)), 0);
     std::vector<float*> outs(static_cast<size_t>(mr), nullptr);
-    for (int t = 0; t < in.taps; ++t)
-      for (int r = 0; r < n; ++r) ptrs[static_cast<size_t>(t * mr + r)] = in.x(t, r0 + r);
+    for (int r = 0; r < n; ++r) input_rows[static_cast<size_t>(r)] = (r0 + r) * in.row_stride;
+    for (int t = 0; t < in.taps; ++t) input_taps[static_cast<size_t>(t)] = t * in.tap_stride;
     for (int r = 0; r < n; ++r) outs[static_cast<size_t>(r)] = out->row(r0 + r);
     ConvTile tile{};
     tile.rows = n;
     tile.cols = cols;
     tile.taps = in.taps;
     tile.channels = in.channels;
-    tile.input = in.taps > 0 ? ptrs.data() : nullptr;
+    tile.input = in.taps > 0 ? in.pool->data() : nullptr;
+    tile.input_rows = in.taps > 0 ? input_rows.data() : nullptr;
+    tile.input_taps = in.taps > 0 ? input_taps.data() : nullptr;
     tile.tap_offsets = in.taps > 0 ? in.tap_offsets.data() : nullptr;
     tile.bias = in.bias->data();
     tile.weights = in.weights->data();
@@ -380,10 +395,10 @@ TEST_CASE(neon_tile_special_values) {
     for (int shift = 0; shift < count; shift += NR) {
       for (int j = 0; j < NR; ++j) in->bias->data()[j] = specials[(shift + j) % count];
       if (taps == 1) {
-        in->rows[1]->data()[2] = kNaN;
-        in->rows[3]->data()[0] = inf;
-        in->rows[4]->data()[4] = -inf;
-        in->rows[6]->data()[1] = 3e38f;
+        in->x(0, 1)[2] = kNaN;
+        in->x(0, 3)[0] = inf;
+        in->x(0, 4)[4] = -inf;
+        in->x(0, 6)[1] = 3e38f;
       }
       for (int a = 0; a < kAllActivationCount; ++a) {
         for (double alpha : {-1.0, 1.5}) {

@@ -110,14 +110,21 @@ struct TileCase {
 };
 
 // One tile's data, independent of the kernel's MR / NR: rows x taps input
-// pixels drawn from a pool, [taps][channels][cols] weights, cols biases.
+// pixels drawn from a pool (row r under tap t reads pool pixel row_pixel[r] +
+// tap_pixel[t], the contract's offset sum), [taps][channels][cols] weights,
+// cols biases.
 struct TileProblem {
   TileCase c;
-  std::int64_t stride;               // floats between pool pixels
-  std::vector<float> pool;           // input pixels
-  std::vector<std::int64_t> pixel;   // [taps][rows] pool index
-  std::vector<float> weights;        // [taps][channels][cols]
-  std::vector<float> bias;           // [cols]
+  std::int64_t stride;                  // floats between pool pixels
+  std::vector<float> pool;              // input pixels
+  std::vector<std::int64_t> row_pixel;  // [rows]
+  std::vector<std::int64_t> tap_pixel;  // [taps]
+  std::vector<float> weights;           // [taps][channels][cols]
+  std::vector<float> bias;              // [cols]
+
+  const float* x(std::int64_t t, std::int64_t r) const {
+    return pool.data() + (row_pixel[static_cast<size_t>(r)] + tap_pixel[static_cast<size_t>(t)]) * stride;
+  }
 };
 
 TileProblem make_problem(const TileCase& c, std::mt19937_64& rng) {
@@ -128,8 +135,9 @@ TileProblem make_problem(const TileCase& c, std::mt19937_64& rng) {
   p.stride = c.channels + 3;  // pixels are not packed tightly
   p.pool.resize(static_cast<size_t>(pool_pixels * p.stride));
   for (float& v : p.pool) v = unit(rng) * 2.0f;
-  std::uniform_int_distribution<std::int64_t> pick(0, pool_pixels - 1);
-  for (std::int64_t i = 0; i < c.taps * c.rows; ++i) p.pixel.push_back(pick(rng));
+  std::uniform_int_distribution<std::int64_t> pick(0, pool_pixels / 2);
+  for (std::int64_t r = 0; r < c.rows; ++r) p.row_pixel.push_back(pick(rng));
+  for (std::int64_t t = 0; t < c.taps; ++t) p.tap_pixel.push_back(pick(rng));
   for (std::int64_t i = 0; i < c.taps * c.channels * c.cols; ++i) p.weights.push_back(unit(rng));
   for (std::int64_t j = 0; j < c.cols; ++j) p.bias.push_back(unit(rng));
   return p;
@@ -137,19 +145,21 @@ TileProblem make_problem(const TileCase& c, std::mt19937_64& rng) {
 
 // Runs the problem through kernel `k`: lays the weights out as a packed
 // block for k's NR (zero lanes past cols; tap panels in reverse order, so the
-// tap offsets matter), points rows >= rows at nothing (they must not be
-// read), and surrounds every output row with guard zones. Returns false
+// tap offsets matter), gives rows >= rows offsets far outside the pool (they
+// must not be read), and surrounds every output row with guard zones. Returns false
 // (after reporting) if anything was written outside rows x cols; *out gets
 // the rows x cols outputs.
 bool run_problem(const X86Kernel& k, const TileProblem& p, const Epilogue& ep,
                  std::vector<float>* out, const std::string& what) {
   const TileCase& c = p.c;
   const std::int64_t mr = k.mr, nr = k.nr;
-  std::vector<const float*> input(static_cast<size_t>((c.taps > 0 ? c.taps : 1) * mr), nullptr);
+  // Rows past c.rows get an offset far outside the pool: reading them would fault.
+  std::vector<std::int64_t> input_rows(static_cast<size_t>(mr), std::int64_t{1} << 40);
+  std::vector<std::int64_t> input_taps(static_cast<size_t>(c.taps > 0 ? c.taps : 1), 0);
+  for (std::int64_t r = 0; r < c.rows; ++r)
+    input_rows[static_cast<size_t>(r)] = p.row_pixel[static_cast<size_t>(r)] * p.stride;
   for (std::int64_t t = 0; t < c.taps; ++t)
-    for (std::int64_t r = 0; r < c.rows; ++r)
-      input[static_cast<size_t>(t * mr + r)] =
-          p.pool.data() + p.pixel[static_cast<size_t>(t * c.rows + r)] * p.stride;
+    input_taps[static_cast<size_t>(t)] = p.tap_pixel[static_cast<size_t>(t)] * p.stride;
   const std::int64_t panel = c.channels * nr;
   std::vector<float> storage(static_cast<size_t>(nr + c.taps * panel + 16), 0.0f);
   float* block = storage.data();
@@ -177,7 +187,9 @@ bool run_problem(const X86Kernel& k, const TileProblem& p, const Epilogue& ep,
   tile.cols = c.cols;
   tile.taps = c.taps;
   tile.channels = c.channels;
-  tile.input = input.data();
+  tile.input = p.pool.data();
+  tile.input_rows = input_rows.data();
+  tile.input_taps = input_taps.data();
   tile.tap_offsets = offsets.data();
   tile.bias = bias;
   tile.weights = weights;
@@ -223,7 +235,7 @@ bool check_tile(const X86Kernel& k, const TileCase& c, const Epilogue& ep, std::
     for (std::int64_t j = 0; j < c.cols; ++j) {
       float acc = 0.0f;
       for (std::int64_t t = 0; t < c.taps; ++t) {
-        const float* a = p.pool.data() + p.pixel[static_cast<size_t>(t * c.rows + r)] * p.stride;
+        const float* a = p.x(t, r);
         for (std::int64_t q = 0; q < c.channels; ++q)
           acc = std::fmaf(a[q], p.weights[static_cast<size_t>((t * c.channels + q) * c.cols + j)], acc);
       }

@@ -112,10 +112,10 @@ void block_rows(const ConvTile& tile, std::int64_t j, const Epilogue& epilogue) 
 
   const std::int64_t channels = tile.channels;
   for (std::int64_t t = 0; t < tile.taps; ++t) {
-    const float* const* in = tile.input + t * MR;
+    const std::int64_t tap_input = tile.input_taps[t];
     const float* a[R];
     SC2D_NEON_UNROLL
-    for (int r = 0; r < R; ++r) a[r] = in[r];
+    for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
     const float* w = weights + tile.tap_offsets[t];
 
     std::int64_t c = 0;

@@ -26,9 +26,9 @@ void block_rows(const ConvTile& tile, std::int64_t j, const Epilogue& epilogue) 
   const std::int64_t cols = j < tile.more_blocks ? NR : tile.cols;
   float acc[R][NR] = {};
   for (std::int64_t t = 0; t < tile.taps; ++t) {
-    const float* const* in = tile.input + t * MR;
+    const std::int64_t tap_input = tile.input_taps[t];
     const float* a[R];
-    for (int r = 0; r < R; ++r) a[r] = in[r];
+    for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
     const float* w = weights + tile.tap_offsets[t];
     for (std::int64_t c = 0; c < tile.channels; ++c, w += NR) {
       for (int r = 0; r < R; ++r) {

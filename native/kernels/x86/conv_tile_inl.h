@@ -3,7 +3,7 @@
 // translation unit: AVX2 (8 lanes, 6 x 16) and AVX-512 (16 lanes, 12 x 32).
 //
 // Register tile: R rows x 2 vectors of accumulators (NR = 2 * lanes). Per
-// tap, the R input row pointers are loaded once; per input channel the kernel
+// tap, the R input row addresses are formed once (row offset + tap offset); per input channel the kernel
 // loads the 2 weight vectors, broadcasts one input float per row and issues
 // 2 R FMAs. Each output therefore sees exactly the contract's order: +0, then
 // fma(x, w, acc) over taps in order and channels in order, then + bias, then
@@ -76,11 +76,11 @@ inline void conv_block(const ConvTile& tile, const float* bias, const float* wei
 
   const std::int64_t taps = tile.taps;
   const std::int64_t channels = tile.channels;
-  const float* const* input = tile.input;
-  for (std::int64_t t = 0; t < taps; ++t, input += MR) {
+  for (std::int64_t t = 0; t < taps; ++t) {
     const float* a[R];
+    const std::int64_t tap_input = tile.input_taps[t];
     SC2D_UNROLL
-    for (int r = 0; r < R; ++r) a[r] = input[r];
+    for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
     const float* w = weights + tile.tap_offsets[t];
     std::int64_t c = 0;
     // kUnroll channels per iteration; the per-output order is unchanged.

@@ -145,6 +145,7 @@
           "sources": [
             "native/kernels/avx512/conv_f32_nhwc_12x32_avx512.cc",
             "native/kernels/avx512/dwconv_f32_nhwc_avx512.cc",
+            "native/kernels/avx512/gconv_f32_nhwc_12x16_avx512.cc",
           ],
           "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC",
                      "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma",

@@ -144,8 +144,8 @@ bool pack_grouped_weights(PackedWeights* packed, const float* kernel, const floa
           sel[q * lanes + j] = static_cast<std::int32_t>(s);
           chan[q * lanes + j] = static_cast<std::int32_t>(ch);
           if (!two && s != i) {
-            const std::int64_t half = std::max<std::int64_t>(v / 2, 1);
-            vmode = std::max<std::int32_t>(vmode, s / half == i / half ? kGconvInLane : kGconvCross);
+            const std::int64_t part = gconv_in_lane_width(v);
+            vmode = std::max<std::int32_t>(vmode, s / part == i / part ? kGconvInLane : kGconvCross);
           }
         }
       }

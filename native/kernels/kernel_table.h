@@ -108,10 +108,18 @@ struct GconvTile {
 // How lanes find their inputs within one block (lane_map[0]).
 enum GconvMode : std::int32_t {
   kGconvIdentity = 0,  // one window; lane i takes position i at every step (Cg = Fg = 1)
-  kGconvInLane = 1,    // one window; every selector stays in its lane's half of the vector
+  kGconvInLane = 1,    // one window; every selector stays in its lane's group of
+                       // gconv_in_lane_width(V) lanes (x86: a 128-bit lane)
   kGconvCross = 2,     // one window; any position
   kGconvTwoWindows = 3,  // windows A and B
 };
+
+// The lanes an in-lane selector stays within: half the vector, at most 4
+// (x86's in-lane permutes, vpermilps, work on 128-bit lanes of 4 floats in
+// both ymm and zmm registers).
+constexpr std::int64_t gconv_in_lane_width(std::int64_t window) {
+  return window / 2 < 1 ? 1 : window / 2 > 4 ? 4 : window / 2;
+}
 
 // Computes one small-group tile, in the same reduction order as
 // ConvF32NhwcTileFn: from +0, over the listed taps in order and, within a

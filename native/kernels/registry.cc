@@ -15,14 +15,10 @@ const KernelTable kAvx512Table = {
     kConvF32Nhwc12x32Avx512MR,
     kConvF32Nhwc12x32Avx512NR,
     conv_f32_nhwc_12x32_avx512,
-    // The AVX2 small-group kernel: same FMA order and the same vector
-    // activations as this table's igemm tile, so the bits agree across paths
-    // (AVX-512 F/BW/DQ/VL CPUs have AVX2 + FMA; the AVX-512 kernels are built
-    // with -mavx2 -mfma as well).
-    gconv_f32_nhwc_12x8_avx2,
-    kGconvF32Nhwc12x8Avx2MR,
-    kGconvF32Nhwc12x8Avx2Lanes,
-    kGconvF32Nhwc12x8Avx2Window,
+    gconv_f32_nhwc_12x16_avx512,
+    kGconvF32Nhwc12x16Avx512MR,
+    kGconvF32Nhwc12x16Avx512Lanes,
+    kGconvF32Nhwc12x16Avx512Window,
     dwconv_f32_nhwc_avx512,
     kDwconvF32NhwcAvx512Lanes,
 };

@@ -39,11 +39,11 @@ const KernelTable* avx512_emulated_table() {
     const KernelTable* const* tables = compiled_kernel_tables(&count);
     for (std::size_t i = 0; i < count; ++i) {
       if (std::string_view(tables[i]->isa) != "avx512") continue;
-      // The AVX-512 kernels are swapped for their emulated builds; the
-      // table's small-group kernel is AVX2 code already, and runs natively.
+      // The AVX-512 kernels are swapped for their emulated builds.
       static KernelTable emulated = *tables[i];
       emulated.isa = "avx512-emulated";
       emulated.conv_f32_nhwc = conv_f32_nhwc_12x32_avx512_emulated;
+      emulated.gconv_f32_nhwc = gconv_f32_nhwc_12x16_avx512_emulated;
       emulated.dwconv_f32_nhwc = dwconv_f32_nhwc_avx512_emulated;
       return &emulated;
     }

@@ -180,7 +180,8 @@ TEST_CASE(grouped_pack_layout) {
                                     << " chan " << ch << " want " << want_ch);
             }
             all_identity = all_identity && s == i;
-            all_in_lane = all_in_lane && s >= 0 && (s & (v - 1)) / (v / 2) == i / (v / 2);
+            const std::int64_t part = gconv_in_lane_width(v);
+            all_in_lane = all_in_lane && s >= 0 && (s & (v - 1)) / part == i / part;
           }
         }
         const std::int32_t want_mode = !one_window ? kGconvTwoWindows

@@ -1,9 +1,9 @@
-// The seven AVX-512 intrinsics the kernels use that SIMDe 0.7.4 (Debian 12's
+// The ten AVX-512 intrinsics the kernels use that SIMDe 0.7.4 (Debian 12's
 // libsimde-dev) does not implement, for the emulated test build only.
 //
 // Each is written as the hardware instruction's own per-lane operation: two
 // native 256-bit AVX operations on the halves (the same IEEE conversion, the
-// same shift), or, for the masked store, one scalar store per selected lane,
+// same shift, the same in-lane permute, the same compare), or, for the masked store, one scalar store per selected lane,
 // so masked-off lanes are never read or written (AVX-512 suppresses faults
 // there, and the kernels store tile tails next to other threads' outputs).
 // They replace any SIMDe version of the same name, so the build does not
@@ -123,6 +123,32 @@ static inline simde__m256 mm512_extractf32x8_ps(simde__m512 a, int imm8) {
   return out;
 }
 
+// vpermilps zmm, zmm, zmm: within each 128-bit lane, by the low 2 bits of
+// each index (the ymm form does the same on its two lanes).
+static inline simde__m512 mm512_permutevar_ps(simde__m512 a, simde__m512i idx) {
+  const Halves h = halves(a);
+  const HalvesI i = halves_i(idx);
+  return join(_mm256_permutevar_ps(h.lo, i.lo), _mm256_permutevar_ps(h.hi, i.hi));
+}
+
+// vpermilps zmm, zmm, imm8: the same selection as by register, with every
+// 128-bit lane's four 2-bit fields taken from imm8.
+static inline simde__m512 mm512_permute_ps(simde__m512 a, int imm8) {
+  const __m256i idx = _mm256_setr_epi32(imm8 & 3, (imm8 >> 2) & 3, (imm8 >> 4) & 3, (imm8 >> 6) & 3,
+                                        imm8 & 3, (imm8 >> 2) & 3, (imm8 >> 4) & 3, (imm8 >> 6) & 3);
+  const Halves h = halves(a);
+  return join(_mm256_permutevar_ps(h.lo, idx), _mm256_permutevar_ps(h.hi, idx));
+}
+
+// vpcmpd k, zmm, zmm, 4 (not equal)
+static inline simde__mmask16 mm512_cmpneq_epi32_mask(simde__m512i a, simde__m512i b) {
+  const HalvesI x = halves_i(a);
+  const HalvesI y = halves_i(b);
+  const unsigned lo = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(x.lo, y.lo))));
+  const unsigned hi = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(x.hi, y.hi))));
+  return static_cast<simde__mmask16>(~(lo | (hi << 8)) & 0xFFFFu);
+}
+
 }  // namespace sc2d_emu
 
 #undef _mm512_mask_storeu_ps
@@ -139,3 +165,9 @@ static inline simde__m256 mm512_extractf32x8_ps(simde__m512 a, int imm8) {
 #define _mm512_cvtpd_ps(a) ::sc2d_emu::mm512_cvtpd_ps(a)
 #undef _mm512_extractf32x8_ps
 #define _mm512_extractf32x8_ps(a, imm8) ::sc2d_emu::mm512_extractf32x8_ps((a), (imm8))
+#undef _mm512_permutevar_ps
+#define _mm512_permutevar_ps(a, idx) ::sc2d_emu::mm512_permutevar_ps((a), (idx))
+#undef _mm512_permute_ps
+#define _mm512_permute_ps(a, imm8) ::sc2d_emu::mm512_permute_ps((a), (imm8))
+#undef _mm512_cmpneq_epi32_mask
+#define _mm512_cmpneq_epi32_mask(a, b) ::sc2d_emu::mm512_cmpneq_epi32_mask((a), (b))

@@ -20,8 +20,8 @@
 // alternating runs: grouped L9 0.78 -> 0.62 ms at 2 threads and 1.34 -> 1.00
 // ms at 1; L2 1.73 -> 1.62 ms, L12 3.59 -> 3.42 ms at 2 threads. Into a
 // reused (cached) output the C++ core timed the same within noise. The
-// depthwise driver does not prefetch: its runs store whole output rows in
-// order, which the hardware prefetchers already follow (L8 unchanged).
+// depthwise kernels prefetch the next output row as they store this one
+// (conv/depthwise.cc).
 #pragma once
 
 #include <cstdint>

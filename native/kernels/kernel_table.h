@@ -160,6 +160,10 @@ struct DwconvRun {
   const float* weights;          // [kh][kw][padded_channels]
   const float* bias;             // [padded_channels] (zeros when the layer has none)
   float* output;                 // pixel 0's output; pixel p's at output + p * C
+  // When nonzero, a kernel may prefetch output + prefetch_ahead + p * C + c
+  // after storing pixel p's channels c (a hint only: the floats there are
+  // never read or written by this run).
+  std::int64_t prefetch_ahead;
 };
 
 // Computes one depthwise run, in the same reduction order as

@@ -157,6 +157,10 @@ __attribute__((always_inline)) inline void dw_finish(typename T::V (&acc)[P],
       T::store(out + p * channels, acc[p]);
     }
   }
+  if (run.prefetch_ahead != 0) {
+    SC2D_UNROLL
+    for (int p = 0; p < P; ++p) __builtin_prefetch(out + run.prefetch_ahead + p * channels, 1, 1);
+  }
   if (activation != Activation::kLinear && activation != Activation::kRelu &&
       activation != Activation::kRelu6) {
     dw_activate_stored<T, P, Tail>(out, channels, mask, epilogue);

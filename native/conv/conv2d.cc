@@ -169,7 +169,6 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
             for (std::int64_t r = 0; r < rows; ++r) {
               in_rows[static_cast<std::size_t>(r)] += in_shift;
               out_base[static_cast<std::size_t>(r)] += rows * p.filters;
-              prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
             }
             built_px.ox += rows;
           } else {
@@ -190,7 +189,6 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
                       : 0;
               out_base[static_cast<std::size_t>(r)] =
                   output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
-              prefetch_output(out_base[static_cast<std::size_t>(r)], fg);
             }
           }
           built_tile = tile;
@@ -200,7 +198,13 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
         // One call for this group's blocks in the run (the kernel loops over them).
         const std::int64_t count = std::min(run - i, blocks - b);
         const std::int64_t last = b + count - 1;
-        for (std::int64_t r = 0; r < rows; ++r) out[r] = out_base[r] + b * nr;
+        // Prefetch just the columns this call stores: with the blocks outer
+        // (large weights) a unit is one NR block of the tile's rows.
+        const std::int64_t stored = std::min(count * nr, fg - b * nr);
+        for (std::int64_t r = 0; r < rows; ++r) {
+          out[r] = out_base[r] + b * nr;
+          prefetch_output(out[r], stored);
+        }
         const float* block = w.block(g, b);
         t.cols = std::min(nr, fg - last * nr);
         t.bias = block;

@@ -1,7 +1,8 @@
 // The x86 SIMD kernels (AVX2, AVX-512) at tile level, and their vectorised
 // activations.
 //
-// - Every rows 1..MR x cols 1..NR, taps 0..3, channels 1..17, against a
+// - Every rows 1..MR x cols 1..NR, taps 0..3, channels 1..17, and tiles of
+//   several NR blocks, against a
 //   scalar model of the contract's exact operation order (fmaf over taps and
 //   channels, + bias): linear outputs must be bitwise equal to it, activated
 //   ones within the kernel's stated ulp bound of activate_f64 of it. Guard
@@ -160,39 +161,49 @@ bool run_problem(const X86Kernel& k, const TileProblem& p, const Epilogue& ep,
     input_rows[static_cast<size_t>(r)] = p.row_pixel[static_cast<size_t>(r)] * p.stride;
   for (std::int64_t t = 0; t < c.taps; ++t)
     input_taps[static_cast<size_t>(t)] = p.tap_pixel[static_cast<size_t>(t)] * p.stride;
+  // c.cols columns as ceil(cols / nr) blocks of the kernel's NR, laid out
+  // as the packer does (bias, then [tap][channel][nr]) with a gap after each
+  // block so block_stride is not just the block's size; the last block
+  // stores c.cols - (blocks - 1) * nr columns.
+  const std::int64_t blocks = (c.cols + nr - 1) / nr;
   const std::int64_t panel = c.channels * nr;
-  std::vector<float> storage(static_cast<size_t>(nr + c.taps * panel + 16), 0.0f);
+  const std::int64_t block_stride = nr + c.taps * panel + 16;
+  std::vector<float> storage(static_cast<size_t>(blocks * block_stride + 16), 0.0f);
   float* block = storage.data();
   while (reinterpret_cast<std::uintptr_t>(block) % 64 != 0) ++block;
-  float* bias = block;
-  float* weights = block + nr;
-  for (std::int64_t j = 0; j < c.cols; ++j) bias[j] = p.bias[static_cast<size_t>(j)];
   std::vector<std::int64_t> offsets(static_cast<size_t>(c.taps > 0 ? c.taps : 1));
-  for (std::int64_t t = 0; t < c.taps; ++t) {
-    offsets[static_cast<size_t>(t)] = (c.taps - 1 - t) * panel;
-    for (std::int64_t q = 0; q < c.channels; ++q)
-      for (std::int64_t j = 0; j < c.cols; ++j)
-        weights[(c.taps - 1 - t) * panel + q * nr + j] =
+  for (std::int64_t t = 0; t < c.taps; ++t) offsets[static_cast<size_t>(t)] = (c.taps - 1 - t) * panel;
+  for (std::int64_t j = 0; j < c.cols; ++j) {
+    float* bias = block + (j / nr) * block_stride;
+    float* weights = bias + nr;
+    const std::int64_t lane = j % nr;
+    bias[lane] = p.bias[static_cast<size_t>(j)];
+    for (std::int64_t t = 0; t < c.taps; ++t)
+      for (std::int64_t q = 0; q < c.channels; ++q)
+        weights[(c.taps - 1 - t) * panel + q * nr + lane] =
             p.weights[static_cast<size_t>((t * c.channels + q) * c.cols + j)];
   }
   constexpr std::int64_t kGuard = 40;
   constexpr float kSentinel = -777.25f;
+  const std::int64_t width = blocks * nr;
   std::vector<std::vector<float>> rows(
-      static_cast<size_t>(mr), std::vector<float>(static_cast<size_t>(nr + 2 * kGuard), kSentinel));
+      static_cast<size_t>(mr), std::vector<float>(static_cast<size_t>(width + 2 * kGuard), kSentinel));
   std::vector<float*> out_ptr(static_cast<size_t>(mr));
   for (std::int64_t r = 0; r < mr; ++r) out_ptr[static_cast<size_t>(r)] = rows[static_cast<size_t>(r)].data() + kGuard;
 
   ConvTile tile{};
   tile.rows = c.rows;
-  tile.cols = c.cols;
+  tile.cols = c.cols - (blocks - 1) * nr;
+  tile.more_blocks = blocks - 1;
+  tile.block_stride = block_stride;
   tile.taps = c.taps;
   tile.channels = c.channels;
   tile.input = p.pool.data();
   tile.input_rows = input_rows.data();
   tile.input_taps = input_taps.data();
   tile.tap_offsets = offsets.data();
-  tile.bias = bias;
-  tile.weights = weights;
+  tile.bias = block;
+  tile.weights = block + nr;
   tile.output = out_ptr.data();
   k.conv(tile, ep);
 
@@ -206,7 +217,7 @@ bool run_problem(const X86Kernel& k, const TileProblem& p, const Epilogue& ep,
         return false;
       }
     }
-    for (std::int64_t j = stored; j < nr + kGuard; ++j) {
+    for (std::int64_t j = stored; j < width + kGuard; ++j) {
       if (o[static_cast<size_t>(kGuard + j)] != kSentinel) {
         CHECK_MSG(false, what << ": row " << r << " wrote column " << j << " (cols " << stored << ")");
         return false;
@@ -281,6 +292,27 @@ TEST_CASE(x86_tiles_every_activation) {
   }
 }
 
+// Tiles of several NR blocks (ConvTile::more_blocks): every block count 2..5
+// with a full or partial last block, every row count, channel counts around
+// the AVX-512 kernel's pair threshold (32) with odd remainders, linear and a
+// buffered activation. The AVX-512 kernel runs two blocks at a time in
+// passes of up to 6 rows there (conv_block_pair), an odd last block alone.
+TEST_CASE(x86_tiles_several_blocks) {
+  std::mt19937_64 rng(608);
+  const Epilogue linear = epilogue_for(static_cast<int>(Activation::kLinear), -1);
+  const Epilogue silu = epilogue_for(static_cast<int>(Activation::kSilu), -1);
+  for (const X86Kernel& k : runnable_kernels()) {
+    int failures = 0;
+    for (std::int64_t blocks = 2; blocks <= 5 && failures < 3; ++blocks)
+      for (std::int64_t last : {std::int64_t{1}, k.nr / 2 + 3, k.nr})
+        for (std::int64_t rows = 1; rows <= k.mr && failures < 3; ++rows)
+          for (std::int64_t ch : {5, 31, 32, 33, 64})
+            for (std::int64_t taps : {1, 2})
+              for (const Epilogue& ep : {linear, silu})
+                if (!check_tile(k, {rows, (blocks - 1) * k.nr + last, taps, ch}, ep, rng)) ++failures;
+  }
+}
+
 // The same tile through AVX2 and AVX-512 gives the same bits (the per-output
 // order depends on neither MR, NR nor the ISA). kernels[0] is AVX2; every
 // other entry is an AVX-512 one (real or emulated).
@@ -295,9 +327,9 @@ TEST_CASE(x86_avx2_avx512_tiles_bitwise_equal) {
     for (int a = 0; a < kAllActivationCount; ++a) {
       const Epilogue ep = epilogue_for(a, -1);
       for (std::int64_t rows = 1; rows <= kernels[0].mr; ++rows)
-        for (std::int64_t cols : {1, 7, 8, 9, 16})
+        for (std::int64_t cols : {1, 7, 8, 9, 16, 40, 64, 100})
           for (std::int64_t taps : {0, 1, 2, 5}) {
-            const TileProblem p = make_problem({rows, cols, taps, 13}, rng);
+            const TileProblem p = make_problem({rows, cols, taps, cols > 16 ? 37 : 13}, rng);
             std::vector<float> o2, o5;
             const std::string what = describe_tile(kernels[k], p.c, ep);
             if (!run_problem(kernels[0], p, ep, &o2, what) || !run_problem(kernels[k], p, ep, &o5, what))

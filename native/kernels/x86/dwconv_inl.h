@@ -157,6 +157,10 @@ __attribute__((always_inline)) inline void dw_finish(typename T::V (&acc)[P],
       T::store(out + p * channels, acc[p]);
     }
   }
+  // A row ahead (DwconvRun::prefetch_ahead), once per stored vector: with
+  // 8-lane vectors that touches each line twice, which measured faster into
+  // a new output than once per 16 channels (L8 with the AVX2 kernel, 1
+  // thread: 0.15-0.17 against 0.19 ms), the same into a reused one.
   if (run.prefetch_ahead != 0) {
     SC2D_UNROLL
     for (int p = 0; p < P; ++p) __builtin_prefetch(out + run.prefetch_ahead + p * channels, 1, 1);

@@ -33,11 +33,10 @@
 
 #include "kernels/x86/avx2_ops_inl.h"
 #include "kernels/x86/vec_math_inl.h"
+#include "kernels/x86/gconv_finish_inl.h"
 #include "kernels/x86/gconv_x86_kernels.h"
 
 #include "kernels/tile_checks.h"
-
-#define SC2D_GCONV_UNROLL _Pragma("GCC unroll 16")
 
 namespace simd_conv2d {
 namespace {
@@ -55,17 +54,6 @@ template <bool Masked>
 inline __m256 load_window(const float* p, __m256i mask) {
   if (Masked) return _mm256_maskload_ps(p, mask);
   return _mm256_loadu_ps(p);
-}
-
-// Activations other than linear / relu: through a buffer, vector by vector.
-__attribute__((noinline)) void activate_and_store(float* buffer, int rows, int lanes,
-                                                  float* output,
-                                                  const std::int64_t* output_rows,
-                                                  const Epilogue& epilogue) {
-  activate_vectors<Avx2Ops>(buffer, rows, epilogue);
-  for (int r = 0; r < rows; ++r) {
-    Avx2Ops::store_n(output + output_rows[r], Avx2Ops::load(buffer + r * L), lanes);
-  }
 }
 
 // In-lane blocks whose step q takes position q of each 128-bit half (each
@@ -160,25 +148,7 @@ void gconv_tile(const GconvTile& tile, const Epilogue& epilogue) {
     }
   }
 
-  // Bias once, after the sum.
-  const __m256 bias = _mm256_loadu_ps(tile.bias);
-  SC2D_GCONV_UNROLL
-  for (int r = 0; r < R; ++r) acc[r] = _mm256_add_ps(acc[r], bias);
-
-  const int lanes = static_cast<int>(tile.lanes);
-  if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
-    if (epilogue.activation == Activation::kRelu) {
-      SC2D_GCONV_UNROLL
-      for (int r = 0; r < R; ++r) acc[r] = relu_<Avx2Ops>(acc[r]);
-    }
-    SC2D_GCONV_UNROLL
-    for (int r = 0; r < R; ++r) Avx2Ops::store_n(tile.output + tile.output_rows[r], acc[r], lanes);
-    return;
-  }
-  alignas(32) float buffer[R * L];
-  SC2D_GCONV_UNROLL
-  for (int r = 0; r < R; ++r) _mm256_store_ps(buffer + r * L, acc[r]);
-  activate_and_store(buffer, R, lanes, tile.output, tile.output_rows, epilogue);
+  gconv_finish<Avx2Ops>(acc, tile, epilogue);
 }
 
 using TileFn = void (*)(const GconvTile&, const Epilogue&);

@@ -39,11 +39,10 @@
 
 #include "kernels/x86/avx512_ops_inl.h"
 #include "kernels/x86/vec_math_inl.h"
+#include "kernels/x86/gconv_finish_inl.h"
 #include "kernels/x86/gconv_x86_kernels.h"
 
 #include "kernels/tile_checks.h"
-
-#define SC2D_GCONV_UNROLL _Pragma("GCC unroll 16")
 
 namespace simd_conv2d {
 namespace {
@@ -58,17 +57,6 @@ constexpr int kMapWindowB = 4;
 constexpr int kMapSelectors = 5;
 // Steps whose weights and selectors are held in registers at once.
 constexpr int kChunk = 4;
-
-// Activations other than linear / relu: through a buffer, vector by vector.
-__attribute__((noinline)) void activate_and_store(float* buffer, int rows, int lanes,
-                                                  float* output,
-                                                  const std::int64_t* output_rows,
-                                                  const Epilogue& epilogue) {
-  activate_vectors<Avx512Ops>(buffer, rows, epilogue);
-  for (int r = 0; r < rows; ++r) {
-    Avx512Ops::store_n(output + output_rows[r], Avx512Ops::load(buffer + r * L), lanes);
-  }
-}
 
 // N steps of one tap for R pixels: `in` is window A's first channel under
 // this tap at offset 0, `w` the first step's weights, `sel` its selectors.
@@ -181,25 +169,7 @@ void gconv_tile(const GconvTile& tile, const Epilogue& epilogue) {
     }
   }
 
-  // Bias once, after the sum.
-  const __m512 bias = _mm512_loadu_ps(tile.bias);
-  SC2D_GCONV_UNROLL
-  for (int r = 0; r < R; ++r) acc[r] = _mm512_add_ps(acc[r], bias);
-
-  const int lanes = static_cast<int>(tile.lanes);
-  if (epilogue.activation == Activation::kLinear || epilogue.activation == Activation::kRelu) {
-    if (epilogue.activation == Activation::kRelu) {
-      SC2D_GCONV_UNROLL
-      for (int r = 0; r < R; ++r) acc[r] = relu_<Avx512Ops>(acc[r]);
-    }
-    SC2D_GCONV_UNROLL
-    for (int r = 0; r < R; ++r) Avx512Ops::store_n(tile.output + tile.output_rows[r], acc[r], lanes);
-    return;
-  }
-  alignas(64) float buffer[R * L];
-  SC2D_GCONV_UNROLL
-  for (int r = 0; r < R; ++r) _mm512_store_ps(buffer + r * L, acc[r]);
-  activate_and_store(buffer, R, lanes, tile.output, tile.output_rows, epilogue);
+  gconv_finish<Avx512Ops>(acc, tile, epilogue);
 }
 
 using TileFn = void (*)(const GconvTile&, const Epilogue&);

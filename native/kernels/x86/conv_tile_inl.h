@@ -57,6 +57,14 @@ __attribute__((noinline)) void activate_and_store(float* buffer, int rows, int c
   }
 }
 
+// Row r's first input channel under tap t: the contract's row + tap offset.
+template <int R>
+inline void tap_rows(const ConvTile& tile, std::int64_t t, const float* (&a)[R]) {
+  const std::int64_t tap_input = tile.input_taps[t];
+  SC2D_UNROLL
+  for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
+}
+
 // One NR block of the tile: its bias and weights at `bias` / `weights`, its
 // outputs at output[r] + column, `cols` of them stored.
 template <class T, int MR, int R, int kUnroll>
@@ -78,9 +86,7 @@ inline void conv_block(const ConvTile& tile, const float* bias, const float* wei
   const std::int64_t channels = tile.channels;
   for (std::int64_t t = 0; t < taps; ++t) {
     const float* a[R];
-    const std::int64_t tap_input = tile.input_taps[t];
-    SC2D_UNROLL
-    for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
+    tap_rows(tile, t, a);
     const float* w = weights + tile.tap_offsets[t];
     std::int64_t c = 0;
     // kUnroll channels per iteration; the per-output order is unchanged.
@@ -179,9 +185,7 @@ inline void conv_block_pair(const ConvTile& tile, const float* bias, const float
   const std::int64_t channels = tile.channels;
   for (std::int64_t t = 0; t < taps; ++t) {
     const float* a[R];
-    const std::int64_t tap_input = tile.input_taps[t];
-    SC2D_UNROLL
-    for (int r = 0; r < R; ++r) a[r] = tile.input + (tile.input_rows[r] + tap_input);
+    tap_rows(tile, t, a);
     const float* wa = weights + tile.tap_offsets[t];
     const float* wb = wa + stride;
     std::int64_t c = 0;

@@ -89,12 +89,16 @@ struct PixelCursor {
   }
 };
 
-// The engine proper: NHWC in, NHWC out.
+// The engine proper: NHWC in; NHWC out, or with `planar_output` NCHW out
+// (channels_first). Planar, each call's tile lands in a small per-thread
+// scratch, hot in L1, and goes from there to the channel planes, instead of
+// a whole NHWC map being written and then transposed in a pass of its own.
 //
 // Work units are (group, NR block) x tiles. Every output element belongs to
 // exactly one unit and the kernel's reduction order is fixed, so the result
 // does not depend on how ranges are split between threads.
-void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, float* output) {
+void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, float* output,
+              bool planar_output) {
   const KernelTable& k = *w.kernels;
   const ConvParams& p = plan.params;
   const std::int64_t mr = k.mr;
@@ -110,11 +114,16 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
   const std::int64_t unit_macs = mr * nr * plan.taps * plan.cin_per_group;
   const std::int64_t grain = std::max<std::int64_t>(1, kMinMacsPerThread / unit_macs);
   const std::int64_t image_stride = p.height * p.width * p.channels;
+  const std::int64_t out_plane = plan.out_h * plan.out_w;
+  const std::int64_t scratch_stride = blocks * nr;  // a group's channels, padded to whole blocks
 
   parallel_for(units, [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::int64_t> in_rows(static_cast<std::size_t>(mr));
     std::vector<float*> out_base(static_cast<std::size_t>(mr));
     std::vector<float*> out(static_cast<std::size_t>(mr));
+    // Planar: where row r's pixel lies in a channel plane, its image's offset included.
+    std::vector<std::int64_t> out_pixel(static_cast<std::size_t>(mr));
+    AlignedFloats scratch(planar_output ? mr * scratch_stride : 0);
     RegionTaps taps;
     std::size_t region_index = 0;
     bool taps_ready = false;
@@ -168,7 +177,8 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
             const std::int64_t in_shift = rows * p.stride_w * p.channels;
             for (std::int64_t r = 0; r < rows; ++r) {
               in_rows[static_cast<std::size_t>(r)] += in_shift;
-              out_base[static_cast<std::size_t>(r)] += rows * p.filters;
+              if (!planar_output) out_base[static_cast<std::size_t>(r)] += rows * p.filters;
+              out_pixel[static_cast<std::size_t>(r)] += rows;
             }
             built_px.ox += rows;
           } else {
@@ -188,7 +198,12 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
                       ? px.n * image_stride + (iy * p.width + ix) * p.channels + g * plan.cin_per_group
                       : 0;
               out_base[static_cast<std::size_t>(r)] =
-                  output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters + g * fg;
+                  planar_output
+                      ? scratch.data() + r * scratch_stride
+                      : output + ((px.n * plan.out_h + px.oy) * plan.out_w + px.ox) * p.filters +
+                            g * fg;
+              out_pixel[static_cast<std::size_t>(r)] =
+                  px.n * p.filters * out_plane + px.oy * plan.out_w + px.ox;
             }
           }
           built_tile = tile;
@@ -203,7 +218,7 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
         const std::int64_t stored = std::min(count * nr, fg - b * nr);
         for (std::int64_t r = 0; r < rows; ++r) {
           out[r] = out_base[r] + b * nr;
-          prefetch_output(out[r], stored);
+          if (!planar_output) prefetch_output(out[r], stored);
         }
         const float* block = w.block(g, b);
         t.cols = std::min(nr, fg - last * nr);
@@ -212,6 +227,11 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
         t.more_blocks = count - 1;
         t.block_stride = w.block_stride;
         k.conv_f32_nhwc(t, epilogue);
+        if (planar_output) {
+          scatter_tile_to_planes(scratch.data() + b * nr, scratch_stride, rows, stored,
+                                 out_pixel.data(), output + (g * fg + b * nr) * out_plane,
+                                 out_plane);
+        }
         i += count;
         b += count;
         if (b == blocks) b = 0, ++g;
@@ -276,9 +296,18 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                             weights.dw_channels >= weights.dims.filters &&
                             weights.dw_channels % weights.kernels->dwconv_lanes == 0 &&
                             weights.dw_data.size() >= weights.dw_channels * (weights.taps + 1)));
-  const auto run = depthwise ? run_nhwc_depthwise : grouped ? run_nhwc_grouped : run_nhwc;
-
   const ConvParams& p = plan.params;
+  if (!depthwise && !grouped) {
+    if (!p.channels_first) {
+      run_nhwc(plan, weights, input, output, /*planar_output=*/false);
+      return true;
+    }
+    AlignedFloats input_nhwc(plan.input_elements);
+    transpose_nchw_to_nhwc(input, input_nhwc.data(), p.batch, p.channels, p.height * p.width);
+    run_nhwc(plan, weights, input_nhwc.data(), output, /*planar_output=*/true);
+    return true;
+  }
+  const auto run = depthwise ? run_nhwc_depthwise : run_nhwc_grouped;
   if (!p.channels_first) {
     run(plan, weights, input, output);
     return true;

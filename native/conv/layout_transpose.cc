@@ -121,6 +121,38 @@ void transpose_nchw_to_nhwc(const float* src, float* dst, std::int64_t batch,
   transpose_batched(src, dst, batch, channels, pixels);
 }
 
+void scatter_tile_to_planes(const float* tile, std::int64_t tile_stride, std::int64_t rows,
+                            std::int64_t channels, const std::int64_t* pixel, float* planes,
+                            std::int64_t plane_stride) {
+  const auto scatter_row = [&](std::int64_t r) {
+    for (std::int64_t c = 0; c < channels; ++c) {
+      planes[c * plane_stride + pixel[r]] = tile[r * tile_stride + c];
+    }
+  };
+  std::int64_t r = 0;
+#if SC2D_TRANSPOSE_VECTOR
+  for (; r + 4 <= rows; r += 4) {
+    const std::int64_t p0 = pixel[r];
+    if (pixel[r + 1] != p0 + 1 || pixel[r + 2] != p0 + 2 || pixel[r + 3] != p0 + 3) {
+      // These rows wrap to the next output row or image.
+      for (std::int64_t i = r; i < r + 4; ++i) scatter_row(i);
+      continue;
+    }
+    std::int64_t c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      transpose4x4(tile + r * tile_stride + c, tile_stride, planes + c * plane_stride + p0,
+                   plane_stride);
+    }
+    for (; c < channels; ++c) {
+      for (std::int64_t i = 0; i < 4; ++i) {
+        planes[c * plane_stride + p0 + i] = tile[(r + i) * tile_stride + c];
+      }
+    }
+  }
+#endif
+  for (; r < rows; ++r) scatter_row(r);
+}
+
 void transpose_nhwc_to_nchw(const float* src, float* dst, std::int64_t batch,
                             std::int64_t channels, std::int64_t pixels) {
   transpose_batched(src, dst, batch, pixels, channels);

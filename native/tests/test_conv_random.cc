@@ -221,6 +221,52 @@ TEST_CASE(fixed_edge_shapes) {
   }
 }
 
+// channels_first through the igemm driver writes NCHW straight from each
+// tile (conv2d.cc, planar output): the result must be the NHWC layer's
+// output, transposed, bit for bit. Shapes cover full tiles that wrap to the
+// next output row and image, two groups, a filter tail, and weights past
+// 512 KiB (blocks swept outermost).
+TEST_CASE(channels_first_matches_channels_last_bitwise) {
+  std::mt19937_64 rng(41);
+  const RefShape shapes[] = {
+      // N  H   W   C   CF    kh kw sh sw dh dw same G   F
+      {2, 9, 13, 20, false, 3, 3, 1, 1, 1, 1, true, 1, 70},
+      {2, 7, 11, 12, false, 3, 3, 1, 2, 1, 1, true, 2, 38},
+      {1, 6, 9, 128, false, 3, 3, 1, 1, 1, 1, true, 1, 160},  // 737 KiB of weights
+      {3, 5, 5, 8, false, 1, 1, 1, 1, 1, 1, false, 1, 33},
+  };
+  for (const RefShape& s : shapes) {
+    RefShape cf = s;
+    cf.channels_first = true;
+    const ConvData d = random_conv_data(s, true, rng);
+    ConvData dcf = d;
+    const std::int64_t hw = s.height * s.width;
+    for (std::int64_t n = 0; n < s.batch; ++n)
+      for (std::int64_t p = 0; p < hw; ++p)
+        for (std::int64_t c = 0; c < s.channels; ++c)
+          dcf.input[static_cast<size_t>((n * s.channels + c) * hw + p)] =
+              d.input[static_cast<size_t>((n * hw + p) * s.channels + c)];
+    for (const simd_conv2d::KernelTable* table : runnable_tables()) {
+      const DriverRun last = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, table);
+      const DriverRun first = run_driver(cf, dcf.input, dcf.kernel, dcf.bias, "linear", -1, table);
+      CHECK(last.ok && first.ok && first.guards_intact);
+      if (!last.ok || !first.ok) continue;
+      within_reference_tolerance(s, d, last.output, std::string("[") + table->isa + "] " + describe_shape(s));
+      const std::int64_t pixels = static_cast<std::int64_t>(last.output.size()) / s.batch / s.filters;
+      std::int64_t wrong = 0;
+      for (std::int64_t n = 0; n < s.batch; ++n)
+        for (std::int64_t p = 0; p < pixels; ++p)
+          for (std::int64_t f = 0; f < s.filters; ++f) {
+            const float a = last.output[static_cast<size_t>((n * pixels + p) * s.filters + f)];
+            const float b = first.output[static_cast<size_t>((n * s.filters + f) * pixels + p)];
+            wrong += std::memcmp(&a, &b, sizeof a) != 0;
+          }
+      CHECK_MSG(wrong == 0, "[" << table->isa << "] " << describe_shape(cf) << ": " << wrong
+                                << " outputs differ from the transposed NHWC output");
+    }
+  }
+}
+
 // Integer data whose sums stay below 2^24 are exact in float: the driver must
 // match the reference exactly (keras nn_test.py's deterministic conv test).
 TEST_CASE(exact_integer_case) {

@@ -52,5 +52,37 @@ TEST_CASE(transpose_places_every_element) {
   set_num_threads(saved);
 }
 
+// The channels_first output side of the igemm driver: a tile of rows x
+// channels scattered into channel planes, rows being consecutive pixels
+// (4 x 4 blocks), wrapping to another row (single floats), or both.
+TEST_CASE(scatter_tile_places_every_element) {
+  const std::int64_t plane = 50;
+  for (std::int64_t rows = 1; rows <= 12; ++rows) {
+    for (std::int64_t channels = 1; channels <= 9; ++channels) {
+      for (std::int64_t wrap_after : {std::int64_t{0}, std::int64_t{2}, std::int64_t{5}, rows}) {
+        const std::int64_t tile_stride = channels + 3;  // a padded scratch row
+        std::vector<float> tile(static_cast<std::size_t>(rows * tile_stride));
+        for (std::size_t i = 0; i < tile.size(); ++i) tile[i] = static_cast<float>(i) + 0.25f;
+        // Rows up to wrap_after sit at 3, 4, ...; the rest jump to a later row of the plane.
+        std::vector<std::int64_t> pixel(static_cast<std::size_t>(rows));
+        for (std::int64_t r = 0; r < rows; ++r) pixel[r] = r < wrap_after ? 3 + r : 30 + r;
+        std::vector<float> planes(static_cast<std::size_t>(channels * plane + 1), -1.0f);
+        scatter_tile_to_planes(tile.data(), tile_stride, rows, channels, pixel.data(),
+                               planes.data(), plane);
+        std::int64_t wrong = 0, written = 0;
+        for (std::int64_t c = 0; c < channels; ++c) {
+          for (std::int64_t r = 0; r < rows; ++r) {
+            wrong += planes[c * plane + pixel[r]] != tile[r * tile_stride + c];
+          }
+        }
+        for (float v : planes) written += v != -1.0f;
+        CHECK_MSG(wrong == 0 && written == rows * channels,
+                  wrong << " misplaced, " << written << " written; rows " << rows << " channels "
+                        << channels << " wrap after " << wrap_after);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sc2d_test

@@ -7,6 +7,7 @@
 
 #include "common/checked_math.h"
 #include "conv/tiling.h"
+#include "conv/layout_transpose.h"
 #include "conv/prefetch.h"
 #include "parallel/parallel_for.h"
 
@@ -50,7 +51,7 @@ bool pack_depthwise_weights(PackedWeights* packed, const float* kernel, const fl
 }
 
 void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const float* input,
-                        float* output) {
+                        float* output, bool planar_output) {
   const KernelTable& k = *w.kernels;
   const ConvParams& p = plan.params;
   const std::int64_t c = p.channels;
@@ -69,6 +70,7 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
   const std::int64_t grain = std::max<std::int64_t>(1, kMinMacsPerThread / unit_macs);
   const std::int64_t image_stride = p.height * p.width * c;
   const std::int64_t out_row_stride = plan.out_w * c;
+  const std::int64_t out_plane = plan.out_h * plan.out_w;
 
   parallel_for(units, [&](std::int64_t begin, std::int64_t end) {
     std::vector<const float*> row_input(static_cast<std::size_t>(p.kernel_h));
@@ -82,6 +84,12 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
     run.padded_channels = cp;
     run.bias = w.dw_data.data();
     run.weights = w.dw_data.data() + cp;
+    // Planar: each output row is computed into `scratch` (NHWC, hot in L1)
+    // and scattered to the channel planes, every plane getting the row as
+    // one run.
+    AlignedFloats scratch(planar_output ? out_row_stride : 0);
+    std::vector<std::int64_t> row_pixels(planar_output ? static_cast<std::size_t>(plan.out_w) : 0);
+    for (std::size_t x = 0; x < row_pixels.size(); ++x) row_pixels[x] = static_cast<std::int64_t>(x);
     // Whole output rows in order (column strips that keep the input rows in
     // L1 measured 1.2x slower on L8: the row order streams through memory
     // the way the hardware prefetchers follow). The next row's output lines
@@ -91,9 +99,12 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
     // output, what `apply` writes, L8 went 0.23-0.26 -> 0.17 ms at 1 thread
     // and 0.12-0.14 -> 0.09-0.11 ms at 2; into a reused one unchanged in JS,
     // 3% slower in the C++ core (Zen 4, medians).
-    if (begin < end) prefetch_output(output + begin * out_row_stride, out_row_stride);
+    if (begin < end && !planar_output) {
+      prefetch_output(output + begin * out_row_stride, out_row_stride);
+    }
+    float* const row_output = planar_output ? scratch.data() : nullptr;
     for (std::int64_t u = begin; u < end; ++u) {
-      run.prefetch_ahead = u + 1 < end ? out_row_stride : 0;
+      run.prefetch_ahead = u + 1 < end && !planar_output ? out_row_stride : 0;
       const std::int64_t n = u / plan.out_h;
       const std::int64_t oy = u % plan.out_h;
       const AxisInterval& ry = *std::upper_bound(
@@ -105,7 +116,7 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
       for (const AxisInterval& rx : cols) {
         run.pixels = rx.o1 - rx.o0;
         run.row_taps = rx.k1 - rx.k0;
-        run.output = output + u * out_row_stride + rx.o0 * c;
+        run.output = (planar_output ? row_output : output + u * out_row_stride) + rx.o0 * c;
         if (run.rows > 0 && run.row_taps > 0) {
           // The run's first pixel under its first valid tap: inside the image.
           const std::int64_t ix = rx.o0 * p.stride_w - plan.pad_left + rx.k0 * p.dilation_w;
@@ -117,6 +128,10 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
           }
         }
         k.dwconv_f32_nhwc(run, epilogue);
+      }
+      if (planar_output) {
+        scatter_tile_to_planes(row_output, c, plan.out_w, c, row_pixels.data(),
+                               output + n * c * out_plane + oy * plan.out_w, out_plane);
       }
     }
   }, grain);

@@ -49,8 +49,9 @@ bool pack_depthwise_weights(PackedWeights* packed, const float* kernel, const fl
 // Whether conv2d_forward takes the depthwise path for these weights.
 inline bool use_depthwise_path(const PackedWeights& weights) { return weights.dw_channels > 0; }
 
-// The depthwise engine: NHWC in, NHWC out (conv2d_forward transposes NCHW).
+// The depthwise engine: NHWC in; NHWC out, or NCHW with `planar_output`
+// (conv2d_forward transposes an NCHW input).
 void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& weights, const float* input,
-                        float* output);
+                        float* output, bool planar_output);
 
 }  // namespace simd_conv2d

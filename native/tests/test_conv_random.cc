@@ -221,11 +221,11 @@ TEST_CASE(fixed_edge_shapes) {
   }
 }
 
-// channels_first through the igemm driver writes NCHW straight from each
-// tile (conv2d.cc, planar output): the result must be the NHWC layer's
+// channels_first: the igemm and depthwise engines write NCHW straight from
+// each tile or row (planar output); the result must be the NHWC layer's
 // output, transposed, bit for bit. Shapes cover full tiles that wrap to the
-// next output row and image, two groups, a filter tail, and weights past
-// 512 KiB (blocks swept outermost).
+// next output row and image, two groups, a filter tail, weights past 512 KiB
+// (blocks swept outermost), depthwise rows, and small-group layers.
 TEST_CASE(channels_first_matches_channels_last_bitwise) {
   std::mt19937_64 rng(41);
   const RefShape shapes[] = {
@@ -234,6 +234,13 @@ TEST_CASE(channels_first_matches_channels_last_bitwise) {
       {2, 7, 11, 12, false, 3, 3, 1, 2, 1, 1, true, 2, 38},
       {1, 6, 9, 128, false, 3, 3, 1, 1, 1, 1, true, 1, 160},  // 737 KiB of weights
       {3, 5, 5, 8, false, 1, 1, 1, 1, 1, 1, false, 1, 33},
+      // The depthwise engine also writes NCHW itself, one output row at a time.
+      {2, 7, 10, 16, false, 3, 3, 1, 1, 1, 1, true, 16, 16},
+      {1, 9, 11, 5, false, 3, 3, 2, 2, 1, 1, true, 5, 5},
+      {2, 6, 6, 40, false, 5, 5, 1, 1, 1, 1, false, 40, 40},
+      // The small-group engine (its NHWC output transposed after).
+      {1, 8, 8, 16, false, 3, 3, 1, 1, 1, 1, true, 4, 16},
+      {2, 9, 7, 64, false, 3, 3, 1, 1, 1, 1, true, 16, 48},
   };
   for (const RefShape& s : shapes) {
     RefShape cf = s;

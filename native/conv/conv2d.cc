@@ -1,6 +1,7 @@
 #include "conv/conv2d.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -240,7 +241,22 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
   }, grain);
 }
 
+// Where the two ways of writing a channels_first output cross over, on the
+// benchmark machine (Zen 4, 1 MiB L2 per core; old and new build alternating
+// in one process, new output per call, channels_first time over
+// channels_last): planar took L3 (3.2 MB output, 1x1, 256 filters) from
+// 1.37-1.46x to 1.11-1.13x; L7 (3.2 MB) and L11 (6.4 MB) stayed within the
+// noise (1.16-1.28x either way); L2 (0.8 MB) went from 1.06x to 1.08-1.10x.
+// An NHWC buffer that stays in L2 makes the transpose after it cheap; past
+// that both ways are bound by writing the new output, and planar skips the
+// buffer's own round trip.
+std::atomic<std::int64_t> g_planar_output_min_bytes{kPlanarOutputMinBytes};
+
 }  // namespace
+
+std::int64_t set_planar_output_min_bytes(std::int64_t bytes) {
+  return g_planar_output_min_bytes.exchange(bytes);
+}
 
 bool float_ranges_overlap(const float* a, std::int64_t a_length, const float* b,
                           std::int64_t b_length) {
@@ -297,33 +313,33 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                             weights.dw_channels % weights.kernels->dwconv_lanes == 0 &&
                             weights.dw_data.size() >= weights.dw_channels * (weights.taps + 1)));
   const ConvParams& p = plan.params;
-  if (!p.channels_first) {
+  const auto engine = [&](const float* in, float* out, bool planar_output) {
     if (depthwise) {
-      run_nhwc_depthwise(plan, weights, input, output, /*planar_output=*/false);
+      run_nhwc_depthwise(plan, weights, in, out, planar_output);
     } else if (grouped) {
-      run_nhwc_grouped(plan, weights, input, output);
+      SC2D_CHECK(!planar_output);
+      run_nhwc_grouped(plan, weights, in, out);
     } else {
-      run_nhwc(plan, weights, input, output, /*planar_output=*/false);
+      run_nhwc(plan, weights, in, out, planar_output);
     }
+  };
+  if (!p.channels_first) {
+    engine(input, output, /*planar_output=*/false);
     return true;
   }
-  // channels_first: the input is transposed to NHWC up front. The igemm and
-  // depthwise engines write NCHW themselves (planar output): on L3 (Zen 4,
-  // 2 threads) channels_first went from 1.36x to 1.18x channels_last. The
-  // small-group engine writes NHWC and is transposed after: scattering its
-  // tiles measured no faster on L9.
   AlignedFloats input_nhwc(plan.input_elements);
   transpose_nchw_to_nhwc(input, input_nhwc.data(), p.batch, p.channels, p.height * p.width);
-  if (depthwise) {
-    run_nhwc_depthwise(plan, weights, input_nhwc.data(), output, /*planar_output=*/true);
-  } else if (grouped) {
-    AlignedFloats output_nhwc(plan.output_elements);
-    run_nhwc_grouped(plan, weights, input_nhwc.data(), output_nhwc.data());
-    transpose_nhwc_to_nchw(output_nhwc.data(), output, p.batch, p.filters,
-                           plan.out_h * plan.out_w);
-  } else {
-    run_nhwc(plan, weights, input_nhwc.data(), output, /*planar_output=*/true);
+  // The small-group engine has no planar output: scattering its tiles
+  // measured no faster on L9 than the transpose after it.
+  if (!grouped && plan.output_elements * std::int64_t{sizeof(float)} >=
+                      g_planar_output_min_bytes.load(std::memory_order_relaxed)) {
+    engine(input_nhwc.data(), output, /*planar_output=*/true);
+    return true;
   }
+  AlignedFloats output_nhwc(plan.output_elements);
+  engine(input_nhwc.data(), output_nhwc.data(), /*planar_output=*/false);
+  transpose_nhwc_to_nchw(output_nhwc.data(), output, p.batch, p.filters,
+                         plan.out_h * plan.out_w);
   return true;
 }
 

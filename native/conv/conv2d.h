@@ -20,6 +20,17 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                     std::int64_t input_length, float* output, std::int64_t output_length,
                     std::string* error);
 
+// channels_first: the input is transposed to NHWC first. An output of at
+// least this many bytes is then written as NCHW by the igemm and depthwise
+// engines themselves, each tile scattered to the channel planes while it is
+// in L1; a smaller one is computed into an NHWC buffer and transposed after,
+// which is as fast or faster while that buffer stays in L2 (conv2d.cc).
+inline constexpr std::int64_t kPlanarOutputMinBytes = std::int64_t{2} << 20;
+
+// Sets the threshold above (tests use 0 to reach the planar path with small
+// shapes) and returns the previous value. Not for use while calls run.
+std::int64_t set_planar_output_min_bytes(std::int64_t bytes);
+
 // True when the two float ranges share any byte. Used to refuse an output
 // that aliases the input before any work is queued.
 bool float_ranges_overlap(const float* a, std::int64_t a_length, const float* b,

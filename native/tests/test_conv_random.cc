@@ -27,6 +27,7 @@
 #include <cstring>
 #include <random>
 
+#include "conv/conv2d.h"
 #include "kernels/activation.h"
 #include "kernels/epilogue_f64.h"
 #include "parallel/parallel_for.h"
@@ -221,9 +222,10 @@ TEST_CASE(fixed_edge_shapes) {
   }
 }
 
-// channels_first: the igemm and depthwise engines write NCHW straight from
-// each tile or row (planar output); the result must be the NHWC layer's
-// output, transposed, bit for bit. Shapes cover full tiles that wrap to the
+// channels_first: the igemm and depthwise engines write large NCHW outputs
+// straight from each tile or row (planar output), small ones through an NHWC
+// buffer; either way the result must be the NHWC layer's output,
+// transposed, bit for bit. Shapes cover full tiles that wrap to the
 // next output row and image, two groups, a filter tail, weights past 512 KiB
 // (blocks swept outermost), depthwise rows, and small-group layers.
 TEST_CASE(channels_first_matches_channels_last_bitwise) {
@@ -253,23 +255,31 @@ TEST_CASE(channels_first_matches_channels_last_bitwise) {
         for (std::int64_t c = 0; c < s.channels; ++c)
           dcf.input[static_cast<size_t>((n * s.channels + c) * hw + p)] =
               d.input[static_cast<size_t>((n * hw + p) * s.channels + c)];
-    for (const simd_conv2d::KernelTable* table : runnable_tables()) {
-      const DriverRun last = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, table);
-      const DriverRun first = run_driver(cf, dcf.input, dcf.kernel, dcf.bias, "linear", -1, table);
-      CHECK(last.ok && first.ok && first.guards_intact);
-      if (!last.ok || !first.ok) continue;
-      within_reference_tolerance(s, d, last.output, std::string("[") + table->isa + "] " + describe_shape(s));
-      const std::int64_t pixels = static_cast<std::int64_t>(last.output.size()) / s.batch / s.filters;
-      std::int64_t wrong = 0;
-      for (std::int64_t n = 0; n < s.batch; ++n)
-        for (std::int64_t p = 0; p < pixels; ++p)
-          for (std::int64_t f = 0; f < s.filters; ++f) {
-            const float a = last.output[static_cast<size_t>((n * pixels + p) * s.filters + f)];
-            const float b = first.output[static_cast<size_t>((n * s.filters + f) * pixels + p)];
-            wrong += std::memcmp(&a, &b, sizeof a) != 0;
-          }
-      CHECK_MSG(wrong == 0, "[" << table->isa << "] " << describe_shape(cf) << ": " << wrong
-                                << " outputs differ from the transposed NHWC output");
+    // 0: every output planar; the default: these small ones through an NHWC buffer.
+    for (const std::int64_t threshold : {std::int64_t{0}, simd_conv2d::kPlanarOutputMinBytes}) {
+      const std::int64_t saved = simd_conv2d::set_planar_output_min_bytes(threshold);
+      for (const simd_conv2d::KernelTable* table : runnable_tables()) {
+        const DriverRun last = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, table);
+        const DriverRun first = run_driver(cf, dcf.input, dcf.kernel, dcf.bias, "linear", -1, table);
+        CHECK(last.ok && first.ok && first.guards_intact);
+        if (!last.ok || !first.ok) continue;
+        within_reference_tolerance(s, d, last.output,
+                                   std::string("[") + table->isa + "] " + describe_shape(s));
+        const std::int64_t pixels =
+            static_cast<std::int64_t>(last.output.size()) / s.batch / s.filters;
+        std::int64_t wrong = 0;
+        for (std::int64_t n = 0; n < s.batch; ++n)
+          for (std::int64_t p = 0; p < pixels; ++p)
+            for (std::int64_t f = 0; f < s.filters; ++f) {
+              const float a = last.output[static_cast<size_t>((n * pixels + p) * s.filters + f)];
+              const float b = first.output[static_cast<size_t>((n * s.filters + f) * pixels + p)];
+              wrong += std::memcmp(&a, &b, sizeof a) != 0;
+            }
+        CHECK_MSG(wrong == 0, "[" << table->isa << "] " << describe_shape(cf) << ", planar from "
+                                  << threshold << " bytes: " << wrong
+                                  << " outputs differ from the transposed NHWC output");
+      }
+      simd_conv2d::set_planar_output_min_bytes(saved);
     }
   }
 }

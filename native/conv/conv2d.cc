@@ -250,12 +250,30 @@ void run_nhwc(const ConvPlan& plan, const PackedWeights& w, const float* input, 
 // An NHWC buffer that stays in L2 makes the transpose after it cheap; past
 // that both ways are bound by writing the new output, and planar skips the
 // buffer's own round trip.
-std::atomic<std::int64_t> g_planar_output_min_bytes{kPlanarOutputMinBytes};
+std::atomic<std::int64_t> g_planar_output_min_bytes{ChannelsFirstTuning{}.planar_output_min_bytes};
+// Parts of 2 MiB: L11 (eight 56x56x64 images) went from 1.17-1.19x to
+// 1.12-1.13x channels_last against transposing the whole 6.4 MB batch each
+// way (same measurement as above).
+std::atomic<std::int64_t> g_part_bytes{ChannelsFirstTuning{}.part_bytes};
+
+// The plan of `images` images of the same shape: every size scales with the batch.
+ConvPlan plan_for_images(const ConvPlan& plan, std::int64_t images) {
+  ConvPlan part = plan;
+  const std::int64_t batch = plan.params.batch;
+  part.params.batch = images;
+  part.pixels = plan.pixels / batch * images;
+  part.input_elements = plan.input_elements / batch * images;
+  part.output_elements = plan.output_elements / batch * images;
+  return part;
+}
 
 }  // namespace
 
-std::int64_t set_planar_output_min_bytes(std::int64_t bytes) {
-  return g_planar_output_min_bytes.exchange(bytes);
+ChannelsFirstTuning set_channels_first_tuning(const ChannelsFirstTuning& tuning) {
+  ChannelsFirstTuning old;
+  old.part_bytes = g_part_bytes.exchange(tuning.part_bytes);
+  old.planar_output_min_bytes = g_planar_output_min_bytes.exchange(tuning.planar_output_min_bytes);
+  return old;
 }
 
 bool float_ranges_overlap(const float* a, std::int64_t a_length, const float* b,
@@ -312,34 +330,47 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                             weights.dw_channels >= weights.dims.filters &&
                             weights.dw_channels % weights.kernels->dwconv_lanes == 0 &&
                             weights.dw_data.size() >= weights.dw_channels * (weights.taps + 1)));
-  const ConvParams& p = plan.params;
-  const auto engine = [&](const float* in, float* out, bool planar_output) {
+  const auto engine = [&](const ConvPlan& part, const float* in, float* out, bool planar_output) {
     if (depthwise) {
-      run_nhwc_depthwise(plan, weights, in, out, planar_output);
+      run_nhwc_depthwise(part, weights, in, out, planar_output);
     } else if (grouped) {
       SC2D_CHECK(!planar_output);
-      run_nhwc_grouped(plan, weights, in, out);
+      run_nhwc_grouped(part, weights, in, out);
     } else {
-      run_nhwc(plan, weights, in, out, planar_output);
+      run_nhwc(part, weights, in, out, planar_output);
     }
   };
-  if (!p.channels_first) {
-    engine(input, output, /*planar_output=*/false);
+  if (!plan.params.channels_first) {
+    engine(plan, input, output, /*planar_output=*/false);
     return true;
   }
-  AlignedFloats input_nhwc(plan.input_elements);
-  transpose_nchw_to_nhwc(input, input_nhwc.data(), p.batch, p.channels, p.height * p.width);
-  // The small-group engine has no planar output: scattering its tiles
-  // measured no faster on L9 than the transpose after it.
-  if (!grouped && plan.output_elements * std::int64_t{sizeof(float)} >=
-                      g_planar_output_min_bytes.load(std::memory_order_relaxed)) {
-    engine(input_nhwc.data(), output, /*planar_output=*/true);
-    return true;
+  // channels_first, a few images at a time (ChannelsFirstTuning).
+  const std::int64_t in_image = plan.input_elements / plan.params.batch;
+  const std::int64_t out_image = plan.output_elements / plan.params.batch;
+  const std::int64_t per_part = std::clamp<std::int64_t>(
+      g_part_bytes.load(std::memory_order_relaxed) /
+          ((in_image + out_image) * std::int64_t{sizeof(float)}),
+      1,
+      plan.params.batch);
+  for (std::int64_t n = 0; n < plan.params.batch; n += per_part) {
+    const ConvPlan part = plan_for_images(plan, std::min(per_part, plan.params.batch - n));
+    const ConvParams& p = part.params;
+    const float* part_input = input + n * in_image;
+    float* part_output = output + n * out_image;
+    AlignedFloats input_nhwc(part.input_elements);
+    transpose_nchw_to_nhwc(part_input, input_nhwc.data(), p.batch, p.channels, p.height * p.width);
+    // The small-group engine has no planar output: scattering its tiles
+    // measured no faster on L9 than the transpose after it.
+    if (!grouped && part.output_elements * std::int64_t{sizeof(float)} >=
+                        g_planar_output_min_bytes.load(std::memory_order_relaxed)) {
+      engine(part, input_nhwc.data(), part_output, /*planar_output=*/true);
+      continue;
+    }
+    AlignedFloats output_nhwc(part.output_elements);
+    engine(part, input_nhwc.data(), output_nhwc.data(), /*planar_output=*/false);
+    transpose_nhwc_to_nchw(output_nhwc.data(), part_output, p.batch, p.filters,
+                           part.out_h * part.out_w);
   }
-  AlignedFloats output_nhwc(plan.output_elements);
-  engine(input_nhwc.data(), output_nhwc.data(), /*planar_output=*/false);
-  transpose_nhwc_to_nchw(output_nhwc.data(), output, p.batch, p.filters,
-                         plan.out_h * plan.out_w);
   return true;
 }
 

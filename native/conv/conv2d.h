@@ -20,16 +20,21 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
                     std::int64_t input_length, float* output, std::int64_t output_length,
                     std::string* error);
 
-// channels_first: the input is transposed to NHWC first. An output of at
-// least this many bytes is then written as NCHW by the igemm and depthwise
-// engines themselves, each tile scattered to the channel planes while it is
-// in L1; a smaller one is computed into an NHWC buffer and transposed after,
-// which is as fast or faster while that buffer stays in L2 (conv2d.cc).
-inline constexpr std::int64_t kPlanarOutputMinBytes = std::int64_t{2} << 20;
+// How a channels_first call runs (conv2d.cc). The batch goes in parts of
+// whole images, about `part_bytes` of input and output each, so that each
+// part's NHWC copies stay in cache. Each part's input is transposed to NHWC;
+// an output of at least `planar_output_min_bytes` is then written as NCHW by
+// the igemm and depthwise engines themselves, each tile scattered to the
+// channel planes while it is in L1; a smaller one is computed into an NHWC
+// buffer, which stays in L2, and transposed after.
+struct ChannelsFirstTuning {
+  std::int64_t part_bytes = std::int64_t{2} << 20;
+  std::int64_t planar_output_min_bytes = std::int64_t{2} << 20;
+};
 
-// Sets the threshold above (tests use 0 to reach the planar path with small
-// shapes) and returns the previous value. Not for use while calls run.
-std::int64_t set_planar_output_min_bytes(std::int64_t bytes);
+// Replaces the tuning (tests use 1-byte parts and 0 to reach every path with
+// small shapes) and returns the previous one. Not while calls run.
+ChannelsFirstTuning set_channels_first_tuning(const ChannelsFirstTuning& tuning);
 
 // True when the two float ranges share any byte. Used to refuse an output
 // that aliases the input before any work is queued.

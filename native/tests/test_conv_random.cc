@@ -222,10 +222,10 @@ TEST_CASE(fixed_edge_shapes) {
   }
 }
 
-// channels_first: the igemm and depthwise engines write large NCHW outputs
-// straight from each tile or row (planar output), small ones through an NHWC
-// buffer; either way the result must be the NHWC layer's output,
-// transposed, bit for bit. Shapes cover full tiles that wrap to the
+// channels_first runs in parts of whole images, and the igemm and depthwise
+// engines write large NCHW outputs straight from each tile or row (planar
+// output), small ones through an NHWC buffer; either way the result must be
+// the NHWC layer's output, transposed, bit for bit. Shapes cover full tiles that wrap to the
 // next output row and image, two groups, a filter tail, weights past 512 KiB
 // (blocks swept outermost), depthwise rows, and small-group layers.
 TEST_CASE(channels_first_matches_channels_last_bitwise) {
@@ -255,9 +255,14 @@ TEST_CASE(channels_first_matches_channels_last_bitwise) {
         for (std::int64_t c = 0; c < s.channels; ++c)
           dcf.input[static_cast<size_t>((n * s.channels + c) * hw + p)] =
               d.input[static_cast<size_t>((n * hw + p) * s.channels + c)];
-    // 0: every output planar; the default: these small ones through an NHWC buffer.
-    for (const std::int64_t threshold : {std::int64_t{0}, simd_conv2d::kPlanarOutputMinBytes}) {
-      const std::int64_t saved = simd_conv2d::set_planar_output_min_bytes(threshold);
+    // The defaults (one part, these small outputs through an NHWC buffer),
+    // then one image per part, every output planar.
+    simd_conv2d::ChannelsFirstTuning every_path;
+    every_path.part_bytes = 1;
+    every_path.planar_output_min_bytes = 0;
+    for (const simd_conv2d::ChannelsFirstTuning& tuning :
+         {simd_conv2d::ChannelsFirstTuning{}, every_path}) {
+      const simd_conv2d::ChannelsFirstTuning saved = simd_conv2d::set_channels_first_tuning(tuning);
       for (const simd_conv2d::KernelTable* table : runnable_tables()) {
         const DriverRun last = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, table);
         const DriverRun first = run_driver(cf, dcf.input, dcf.kernel, dcf.bias, "linear", -1, table);
@@ -275,11 +280,12 @@ TEST_CASE(channels_first_matches_channels_last_bitwise) {
               const float b = first.output[static_cast<size_t>((n * s.filters + f) * pixels + p)];
               wrong += std::memcmp(&a, &b, sizeof a) != 0;
             }
-        CHECK_MSG(wrong == 0, "[" << table->isa << "] " << describe_shape(cf) << ", planar from "
-                                  << threshold << " bytes: " << wrong
+        CHECK_MSG(wrong == 0, "[" << table->isa << "] " << describe_shape(cf) << ", parts of "
+                                  << tuning.part_bytes << " bytes, planar from "
+                                  << tuning.planar_output_min_bytes << " bytes: " << wrong
                                   << " outputs differ from the transposed NHWC output");
       }
-      simd_conv2d::set_planar_output_min_bytes(saved);
+      simd_conv2d::set_channels_first_tuning(saved);
     }
   }
 }

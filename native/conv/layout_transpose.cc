@@ -64,6 +64,13 @@ inline void transpose4x4(const float* src, std::int64_t ld_src, float* dst, std:
 
 // dst (cols x rows) = transpose of src (rows x cols), both row-major with
 // leading dimensions cols and rows, restricted to the tile [r0, r1) x [c0, c1).
+//
+// Row blocks outer: 4 source rows are read along, and every destination row
+// of the tile gets 4 floats, so the tile's destination rows are all live at
+// once. When those rows lie a multiple of 1 KiB apart (channel planes of a
+// power-of-two map: 64 x 64 pixels is 16 KiB) they share a few L1 sets and
+// evict each other every step; there the blocks go column-major instead, so
+// the many live rows are the source's.
 void transpose_tile(const float* src, float* dst, std::int64_t rows, std::int64_t cols,
                     std::int64_t r0, std::int64_t r1, std::int64_t c0, std::int64_t c1) {
   if (c1 - c0 < 4) {  // too few columns for a 4 x 4 block: write each destination row in one run
@@ -72,19 +79,36 @@ void transpose_tile(const float* src, float* dst, std::int64_t rows, std::int64_
     }
     return;
   }
-  std::int64_t r = r0;
 #if SC2D_TRANSPOSE_VECTOR
-  for (; r + 4 <= r1; r += 4) {
-    std::int64_t c = c0;
-    for (; c + 4 <= c1; c += 4) transpose4x4(src + r * cols + c, cols, dst + c * rows + r, rows);
-    for (; c < c1; ++c) {
-      for (std::int64_t i = r; i < r + 4; ++i) dst[c * rows + i] = src[i * cols + c];
+  const std::int64_t r4 = r0 + (r1 - r0) / 4 * 4;
+  const std::int64_t c4 = c0 + (c1 - c0) / 4 * 4;
+  const bool dst_rows_collide = (rows * std::int64_t{sizeof(float)}) % 1024 == 0;
+  const bool src_rows_collide = (cols * std::int64_t{sizeof(float)}) % 1024 == 0;
+  if (dst_rows_collide && !src_rows_collide) {
+    for (std::int64_t c = c0; c < c4; c += 4) {
+      for (std::int64_t r = r0; r < r4; r += 4) {
+        transpose4x4(src + r * cols + c, cols, dst + c * rows + r, rows);
+      }
+    }
+  } else {
+    for (std::int64_t r = r0; r < r4; r += 4) {
+      for (std::int64_t c = c0; c < c4; c += 4) {
+        transpose4x4(src + r * cols + c, cols, dst + c * rows + r, rows);
+      }
     }
   }
-#endif
-  for (; r < r1; ++r) {
+  // The last columns of the block rows, then the last rows.
+  for (std::int64_t c = c4; c < c1; ++c) {
+    for (std::int64_t r = r0; r < r4; ++r) dst[c * rows + r] = src[r * cols + c];
+  }
+  for (std::int64_t r = r4; r < r1; ++r) {
     for (std::int64_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
   }
+#else
+  for (std::int64_t r = r0; r < r1; ++r) {
+    for (std::int64_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+  }
+#endif
 }
 
 // Transposes each of `batch` (rows x cols) matrices of src into dst.

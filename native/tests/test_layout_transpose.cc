@@ -1,5 +1,5 @@
 // NCHW <-> NHWC copies: every element lands where the index formula says,
-// for sizes around the 4 x 4 register block and the 32 x 32 cache tile, for
+// for sizes around the 4 x 4 register block and the 64 x 64 cache tile, for
 // 1-3 channels (the narrow-side path), across batches and thread counts.
 #include <cstdint>
 #include <vector>
@@ -48,6 +48,10 @@ TEST_CASE(transpose_places_every_element) {
     }
     check_round_trip(2, 3, 224 * 224);  // a stem image: narrow side, long tiles
     check_round_trip(1, 256, 56 * 56);
+    // Planes a multiple of 1 KiB apart take the column-major block order.
+    check_round_trip(1, 64, 64 * 64);
+    check_round_trip(2, 7, 256);
+    check_round_trip(1, 66, 1024);
   }
   set_num_threads(saved);
 }

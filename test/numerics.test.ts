@@ -6,11 +6,14 @@
  * - 214 seeded cases (170 randomized, 38 targeted, 6 wide-channel) over data formats, kernel sizes, strides, dilation,
  *   groups (incl. depthwise), padding, odd/even/tiny image sizes, batch, bias and 13 activations;
  * - Keras' deterministic ops test (arange data; exact integer results) and ConvCorrectnessTest shapes;
- * - hand-computed known answers for the padding split, groups and dilation.
+ * - hand-computed known answers for the padding split, groups and dilation;
+ * - channels_first of full-size maps (direct NCHW write, batch parts, column-order transposes)
+ *   bit-equal to channels_last, transposed, under every kernel set.
  * Every failure message carries the case's seed and configuration.
  */
 import { Conv2D, conv2d, tensor, info, getIsa, setIsa } from '../lib';
 import { Rng, caseSeed } from './helpers/random';
+import { expectSameBits } from './helpers/layer-cases';
 import {
   referenceConv2d, assertWithinBound, ErrorStats, nhwcToNchw, erf, erfc, ulp32, samePads, outLen,
   type DataFormat, type Pair, type RefResult,
@@ -630,5 +633,32 @@ describe('known answers computed by hand', () => {
     const e = [-2, -0.5, 0, 0.5, 7].map((v) => Math.exp(v - 7));
     const sum = e.reduce((a, b) => a + b, 0);
     e.forEach((v, i) => expect(Math.abs(s[i] - v / sum)).toBeLessThanOrEqual(4 * ulp32(v / sum) + 12 * 2 ** -24 * (v / sum)));
+  });
+});
+
+// channels_first of full-size maps takes paths small cases never reach (native/conv/conv2d.cc,
+// ChannelsFirstTuning): an output of 2 MiB or more written straight to the channel planes, a
+// batch split into parts of ~2 MiB, and 64×64 planes (16 KiB apart), whose transposes go column
+// by column. Each must give the channels_last layer's bits, transposed, under every kernel set.
+describe.each(ISAS.map((isa) => [isa]))('channels_first at full size (%s)', (isa) => {
+  beforeAll(() => setIsa(isa));
+  afterAll(() => setIsa(''));
+  const cases = [
+    { name: '1x1 to 256 filters, 2 images: direct NCHW write, one image per part', shape: [2, 56, 56, 64], filters: 256, kernelSize: 1, groups: 1 },
+    { name: '3x3 on 64x64 maps, 3 images: parts of 2 and 1, column-order transposes', shape: [3, 64, 64, 32], filters: 32, kernelSize: 3, groups: 1 },
+    { name: 'depthwise 3x3 on 64x64x128: direct NCHW write per output row', shape: [1, 64, 64, 128], filters: 128, kernelSize: 3, groups: 128 },
+  ];
+  test.each(cases)('$name', ({ shape, filters, kernelSize, groups }) => {
+    const rng = new Rng(caseSeed(SUITE_SEED, 9000 + filters + groups));
+    const x = rng.uniformArray(shape.reduce((a, b) => a * b, 1), -1, 1);
+    const args = { filters, kernelSize, groups, padding: 'same' as const, activation: 'relu' };
+    const last = new Conv2D({ ...args, dataFormat: 'channels_last' });
+    const yLast = last.apply({ data: x, shape });
+    const first = new Conv2D({ ...args, dataFormat: 'channels_first' });
+    const xFirst = nhwcToNchw(x, shape);
+    first.build(xFirst.shape);
+    first.setWeights(last.getWeights());
+    const yFirst = first.apply(xFirst);
+    expectSameBits(yFirst, nhwcToNchw(yLast.data, yLast.shape), `${isa} ${shape.join('x')}`);
   });
 });

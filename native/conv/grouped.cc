@@ -63,7 +63,8 @@ bool pack_grouped_weights(PackedWeights* packed, const float* kernel, const floa
   const std::int64_t fg = packed->filters_per_group;
   const std::int64_t c = cg * d.groups;
   const std::int64_t blocks = ceil_div(f, lanes);
-  const std::int64_t map_stride = 3 + 2 * nv + 2 * cg * lanes;  // cg <= 2V: small
+  const std::int64_t map_stride =
+      gconv_map_selectors(static_cast<int>(nv)) + 2 * cg * lanes;  // cg <= 2V: small
   std::int64_t stride = 0;
   std::int64_t total = 0;
   std::int64_t map_total = 0;
@@ -101,7 +102,7 @@ bool pack_grouped_weights(PackedWeights* packed, const float* kernel, const floa
 
     // Lane map.
     std::int32_t* map = packed->gconv_lane_maps.data() + b * map_stride;
-    std::int32_t* sel = map + 3 + 2 * nv;
+    std::int32_t* sel = map + gconv_map_selectors(static_cast<int>(nv));
     std::int32_t* chan = sel + cg * lanes;
     std::int32_t mode = kGconvIdentity;
     map[1] = static_cast<std::int32_t>(width);
@@ -123,8 +124,9 @@ bool pack_grouped_weights(PackedWeights* packed, const float* kernel, const floa
           window_b = std::min(a + v, c - v);
         }
       }
-      map[3 + 2 * vi] = static_cast<std::int32_t>(window_a);
-      map[3 + 2 * vi + 1] = static_cast<std::int32_t>(window_b);
+      std::int32_t* windows = map + gconv_map_window_a(static_cast<int>(vi));
+      windows[0] = static_cast<std::int32_t>(window_a);
+      windows[1] = static_cast<std::int32_t>(window_b);
       std::int32_t vmode = two ? kGconvTwoWindows : kGconvIdentity;
       for (std::int64_t i = 0; i < v; ++i) {
         const std::int64_t j = vi * v + i;

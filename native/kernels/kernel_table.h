@@ -105,6 +105,11 @@ struct GconvTile {
   const std::int64_t* output_rows;  // [MR]
 };
 
+// Where the lane map's parts start: window A of vector v (window B is the
+// next entry), and the selectors of a block of `vectors` = L / V vectors.
+constexpr int gconv_map_window_a(int v) { return 3 + 2 * v; }
+constexpr int gconv_map_selectors(int vectors) { return 3 + 2 * vectors; }
+
 // How lanes find their inputs within one block (lane_map[0]).
 enum GconvMode : std::int32_t {
   kGconvIdentity = 0,  // one window; lane i takes position i at every step (Cg = Fg = 1)

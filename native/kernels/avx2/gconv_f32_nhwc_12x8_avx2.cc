@@ -46,9 +46,9 @@ constexpr int L = 8;
 static_assert(kGconvF32Nhwc12x8Avx2Lanes == L && kGconvF32Nhwc12x8Avx2Window == L,
               "one vector per block, windows of one vector");
 // Lane map offsets (kernel_table.h) for one vector per block.
-constexpr int kMapWindowA = 3;
-constexpr int kMapWindowB = 4;
-constexpr int kMapSelectors = 5;
+constexpr int kMapWindowA = gconv_map_window_a(0);
+constexpr int kMapWindowB = kMapWindowA + 1;
+constexpr int kMapSelectors = gconv_map_selectors(1);
 
 template <bool Masked>
 inline __m256 load_window(const float* p, __m256i mask) {

@@ -1,8 +1,8 @@
 // AVX-512 (F/BW/DQ/VL) depthwise run (DwconvRun, kernel_table.h): the AVX2
 // kernel's body (x86/dwconv_inl.h) over Avx512Ops, tiles of up to 8 output
 // pixels x one zmm (16 channels), for layers of 256 channels or more; the
-// AVX2 kernel itself below that (see kDwZmmMinChannels). Same per-output operation sequence as the
-// AVX2 kernel, hence the same bits; this instantiation only runs where
+// AVX2 kernel itself below that (see kDwZmmMinChannels). Same per-output
+// operation sequence as the AVX2 kernel, hence the same bits; this instantiation only runs where
 // cpu_supports_isa("avx512") is true.
 //
 // Built with the AVX-512 flags only (CMake SC2D_AVX512_SOURCES, binding.gyp

@@ -52,9 +52,9 @@ constexpr int L = 16;
 static_assert(kGconvF32Nhwc12x16Avx512Lanes == L && kGconvF32Nhwc12x16Avx512Window == L,
               "one vector per block, windows of one vector");
 // Lane map offsets (kernel_table.h) for one vector per block.
-constexpr int kMapWindowA = 3;
-constexpr int kMapWindowB = 4;
-constexpr int kMapSelectors = 5;
+constexpr int kMapWindowA = gconv_map_window_a(0);
+constexpr int kMapWindowB = kMapWindowA + 1;
+constexpr int kMapSelectors = gconv_map_selectors(1);
 // Steps whose weights and selectors are held in registers at once.
 constexpr int kChunk = 4;
 

@@ -37,8 +37,8 @@ constexpr int L = 8;
 static_assert(kGconvF32Nhwc8x8NeonLanes == L && kGconvF32Nhwc8x8NeonWindow == V,
               "two vectors per block, windows of one vector");
 // Lane map offsets (kernel_table.h) for two vectors per block.
-constexpr int kMapWindows = 3;    // A0, B0, A1, B1
-constexpr int kMapSelectors = 7;  // [q][L]
+constexpr int kMapWindows = gconv_map_window_a(0);  // A0, B0, A1, B1
+constexpr int kMapSelectors = gconv_map_selectors(2);  // [q][L]
 
 #define SC2D_NEON_UNROLL _Pragma("GCC unroll 8")
 

@@ -27,7 +27,8 @@ static_assert(L == 8 && V == 8, "the row kernel below spells out 8 lanes, one wi
 // multiplier 1 with C >= V), with no channel table to read.
 template <bool Contiguous>
 void tile_row(const GconvTile& tile, std::int64_t r, const Epilogue& epilogue) {
-  const std::int32_t* channels = tile.lane_map + 3 + 2 * (L / V) + tile.steps * L;
+  const std::int32_t* channels =
+      tile.lane_map + gconv_map_selectors(static_cast<int>(L / V)) + tile.steps * L;
   float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f, a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
   const float* pixel = tile.input + tile.input_rows[r];
   for (std::int64_t t = 0; t < tile.taps; ++t) {

@@ -3,9 +3,9 @@
 // translation unit: AVX2 (8 lanes, 6 x 16) and AVX-512 (16 lanes, 12 x 32).
 //
 // Register tile: R rows x 2 vectors of accumulators (NR = 2 * lanes). Per
-// tap, the R input row addresses are formed once (row offset + tap offset); per input channel the kernel
-// loads the 2 weight vectors, broadcasts one input float per row and issues
-// 2 R FMAs. Each output therefore sees exactly the contract's order: +0, then
+// tap, the R input row addresses are formed once (row offset + tap offset);
+// per input channel the kernel loads the 2 weight vectors, broadcasts one
+// input float per row and issues 2 R FMAs. Each output therefore sees exactly the contract's order: +0, then
 // fma(x, w, acc) over taps in order and channels in order, then + bias, then
 // the activation. That order depends on neither MR, NR nor the ISA, so the
 // AVX2 and AVX-512 kernels agree bit for bit.

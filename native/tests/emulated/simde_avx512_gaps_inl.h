@@ -3,8 +3,8 @@
 //
 // Each is written as the hardware instruction's own per-lane operation: two
 // native 256-bit AVX operations on the halves (the same IEEE conversion, the
-// same shift, the same in-lane permute, the same compare), or, for the masked store, one scalar store per selected lane,
-// so masked-off lanes are never read or written (AVX-512 suppresses faults
+// same shift, the same in-lane permute, the same compare), or, for the
+// masked store, one scalar store per selected lane, so masked-off lanes are never read or written (AVX-512 suppresses faults
 // there, and the kernels store tile tails next to other threads' outputs).
 // They replace any SIMDe version of the same name, so the build does not
 // depend on which SIMDe release is installed. Include after

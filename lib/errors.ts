@@ -20,6 +20,20 @@ export class NotImplementedError extends Error {
   }
 }
 
+/**
+ * A file that cannot be read as what it claims to be (a `.npy`, `.npz`, `.weights.h5` or `.keras`
+ * that is truncated, corrupt, of another dtype or layout, or lacks the entry asked for). `path`
+ * names the file, so a CLI can print one line.
+ */
+export class FileFormatError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'FileFormatError';
+    this.path = path;
+  }
+}
+
 /** Python's `type(x)` repr for a JS value, as Keras messages print it. */
 export function pyType(v: unknown): string {
   if (v === null || v === undefined) return "<class 'NoneType'>";

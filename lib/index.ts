@@ -3,7 +3,7 @@ export { Conv2D, Convolution2D, type ApplyOptions } from './conv2d';
 export type { OutArgument } from './out-argument';
 export { conv2d, conv2dAsync, type Conv2DOptions } from './functional';
 export { Tensor, tensor, zeros, sizeOf, type TensorLike } from './tensor';
-export { ValueError, NotImplementedError } from './errors';
+export { ValueError, NotImplementedError, FileFormatError } from './errors';
 export type {
   Conv2DArgs, DataFormat, PaddingMode, IntOrPair, ActivationIdentifier, InitializerIdentifier,
   RegularizerIdentifier, ConstraintIdentifier,

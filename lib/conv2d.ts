@@ -11,6 +11,8 @@ import { encodeConvParams, native, type NativeConvParams, type NativePackedWeigh
 import type { Activation } from './activations';
 import { getConfig, configToArgs, type Conv2DConfig } from './config';
 import { readApplyOptions, convOutput, finishOut, type OutArgument, type OutTarget } from './out-argument';
+import { loadConv2DWeights, saveConv2DWeights, type WeightsFileOptions } from './io/conv2d-weights';
+import { conv2DFromKerasFile } from './io/keras-file';
 
 /** Options of `apply`, `applyAsync` and `call`. */
 export interface ApplyOptions {
@@ -96,6 +98,27 @@ export class Conv2D {
   /** Builds a layer from Keras JSON (`getConfig()` output, any subset of it, or `{class_name, config}`). */
   static fromConfig(config: Conv2DConfig | Record<string, unknown>): Conv2D {
     return new this(configToArgs(config as Record<string, unknown>));
+  }
+
+  /**
+   * One Conv2D of a saved Keras model (`.keras` zip): the layer named `layerName`, or the first
+   * Conv2D, with its config, build shape and weights. Layers of nested models are not searched.
+   */
+  static async fromKerasFile(path: string, layerName?: string): Promise<Conv2D> {
+    return conv2DFromKerasFile((config) => this.fromConfig(config), path, layerName);
+  }
+
+  /**
+   * Loads kernel and bias from a Keras `.weights.h5` (or a `.keras` archive's weights): by default
+   * the model's first Conv2D, group `layers/conv2d`. An unbuilt layer is built from the kernel's shape.
+   */
+  async loadWeights(path: string, options?: WeightsFileOptions): Promise<void> {
+    await loadConv2DWeights(this, path, options);
+  }
+
+  /** Writes a `.weights.h5` as Keras' `save_weights` does for a Sequential holding only this layer. */
+  async saveWeights(path: string, options?: WeightsFileOptions): Promise<void> {
+    await saveConv2DWeights(this, path, options);
   }
 
   /** Keras 3 config JSON: snake_case keys in Keras' order. */

@@ -34,6 +34,51 @@ export class FileFormatError extends Error {
   }
 }
 
+/** FileFormatError texts for `.npy` / `.npz` files (lib/io); the path is prefixed by the class. */
+export const NpyMessages = {
+  noSuchFile: () => 'no such file',
+  unreadable: (reason: string) => `cannot read the file: ${reason}`,
+  tooShort: (received: number) => `not a .npy file: ${received} bytes is too short for a .npy header`,
+  magic: (received: string) =>
+    `not a .npy file: expected the magic string \\x93NUMPY (93 4e 55 4d 50 59), received ${received}`,
+  version: (major: number, minor: number) =>
+    `unsupported .npy format version ${major}.${minor}; expected 1.0, 2.0 or 3.0`,
+  headerPastEnd: (declared: number, available: number) =>
+    `the header length field says ${declared} bytes, but only ${available} bytes follow it (truncated file?)`,
+  headerEncoding: () => 'malformed header: not valid UTF-8',
+  headerSyntax: (detail: string, at: number) => `malformed header: ${detail} at character ${at}`,
+  headerNotDict: () => "malformed header: expected a dict literal with 'descr', 'fortran_order' and 'shape'",
+  headerMissingKey: (key: string) => `malformed header: the key '${key}' is missing`,
+  headerExtraKey: (key: string) =>
+    `malformed header: unexpected key '${key}' (expected only 'descr', 'fortran_order' and 'shape')`,
+  fortranOrderType: () => "malformed header: 'fortran_order' must be True or False",
+  shapeType: () => "malformed header: 'shape' must be a tuple of non-negative integers",
+  tooManyElements: (shape: string, limit: number) =>
+    `shape ${shape} is too large: at most ${limit} elements (and per axis) are supported`,
+  elementCount: (expected: number, shape: readonly number[], received: number) =>
+    `data: expected ${expected} elements for shape [${shape.join(', ')}], received ${received}`,
+  dtype: (descr: string) =>
+    `expected float32 data (descr '<f4'), received ${descr}; convert the array with x.astype(np.float32) before saving it`,
+  fortranOrder: () =>
+    'expected C (row-major) order, received fortran_order True; save np.ascontiguousarray(x) instead',
+  dataLength: (expected: number, received: number, shape: string) =>
+    `expected ${expected} data bytes for a float32 array of shape ${shape}, received ${received} ` +
+    (received < expected ? '(the file is truncated)' : `(${received - expected} trailing bytes)`),
+  notZip: () => 'not a .npz file: no zip end-of-central-directory record found',
+  zip64: () => 'ZIP64 archives (over 4 GiB or 65535 members) are not supported',
+  corruptZip: (detail: string) => `corrupt zip archive: ${detail}`,
+  member: (name: string, detail: string) => `member '${name}': ${detail}`,
+  duplicateMember: (name: string) => `two members are named '${name}' once '.npy' is dropped`,
+  compression: (method: number) =>
+    `unsupported compression method ${method} (expected 0, stored, or 8, deflate)`,
+  crc: (expected: number, received: number) =>
+    `CRC-32 mismatch (the archive says ${hex32(expected)}, the data has ${hex32(received)}); the file is corrupt`,
+} as const;
+
+function hex32(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 /** Python's `type(x)` repr for a JS value, as Keras messages print it. */
 export function pyType(v: unknown): string {
   if (v === null || v === undefined) return "<class 'NoneType'>";
@@ -224,4 +269,102 @@ export const Messages = {
     `Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape=${pyTuple(shape)}`,
   /** The base `Regularizer` cannot be serialized. */
   noGetConfig: (className: string) => `<${className} object> does not implement get_config()`,
+} as const;
+
+/**
+ * Texts for Keras weight files and `.keras` archives (lib/io, spec section 11). FileFormatError
+ * prefixes the file's path; the ValueErrors marked Keras' are Keras' words.
+ */
+export const KerasFileMessages = {
+  h5wasmUnavailable: (reason: string) =>
+    `Cannot load h5wasm, which reads and writes .h5 files: ${reason}. It is a dependency of simd-conv2d ` +
+    '(npm install h5wasm); it is ESM-only, so under Jest run node with --experimental-vm-modules.',
+  noSuchFile: () => 'no such file',
+  isDirectory: () => 'is a directory, expected a file',
+  notHdf5: () => 'not an HDF5 file (no HDF5 signature at byte 0, 512, 1024, ...); expected a Keras .weights.h5 file',
+  corruptHdf5: (reason: string) => `corrupt or truncated HDF5 file (${reason})`,
+  cannotCreate: (reason: string) =>
+    `cannot create the file: ${{ ENOENT: 'its directory does not exist', EACCES: 'permission denied', EISDIR: 'it is a directory', EROFS: 'read-only file system' }[reason] ?? reason}`,
+  legacyH5: () =>
+    'a legacy Keras 2 HDF5 file (model_weights / layer_names); expected the Keras 3 .weights.h5 layout (layers/<name>/vars/0, 1)',
+  noLayer: (layerPath: string, found: readonly string[]) =>
+    `no layer at '${layerPath}'; ${found.length > 0 ? `found ${found.join(', ')}` : 'the file holds no layers/<name>/vars groups'}`,
+  noDataset: (group: string, key: string, keys: readonly string[]) =>
+    `${group} has no dataset '${key}' (its members: ${keys.map((k) => `'${k}'`).join(', ') || 'none'})`,
+  notFloat32: (dataset: string, dtype: string) =>
+    `${dataset} has dtype ${dtype}; expected float32 (Keras stores Conv2D variables as float32)`,
+  /** Keras' (layer.py `load_own_variables`). */
+  variableCount: (layer: string, expected: number, received: number, names: readonly string[]) =>
+    `Layer '${layer}' expected ${expected} variables, but received ${received} variables during loading. Expected: ${pyRepr(names)}`,
+  /** Keras' `Variable.assign` text; the variable's repr is printed without its values. */
+  assignShape: (variablePath: string, expected: readonly number[], received: readonly number[]) =>
+    'The shape of the target variable and the shape of the target value in `variable.assign(value)` must match. ' +
+    `variable.shape=${pyTuple(expected)}, Received: value.shape=${pyTuple(received)}. ` +
+    `Target variable: <Variable path=${variablePath}, shape=${pyTuple(expected)}, dtype=float32>`,
+  kernelForBuild: (layer: string, received: readonly number[], kernelSize: readonly number[], filters: number) =>
+    `Cannot build layer '${layer}' from the weights file: expected a kernel of shape ` +
+    `(${kernelSize[0]}, ${kernelSize[1]}, input_channels / groups, ${filters}), received ${pyTuple(received)}`,
+  /** Keras' (saving_api.save_weights). */
+  saveFilename: (filepath: string) => `The filename must end in \`.weights.h5\`. Received: filepath=${filepath}`,
+  saveUnbuilt: (layer: string) =>
+    `Layer '${layer}' is not built, so it has no weights to save; build it first (layer.build(inputShape), or apply it to an input)`,
+  layerPath: (received: unknown) =>
+    `layerPath: expected a group path such as 'layers/conv2d' (not 'vars' and without '.' or '..' parts), received ${describeValue(received)}`,
+  unknownOption: (key: string) => `options: unknown key '${key}'; the only option is layerPath`,
+  notZip: () => 'not a .keras file: expected a zip archive (its first bytes are not PK\\x03\\x04)',
+  truncatedZip: () => 'not a .keras file: the zip archive has no end-of-central-directory record (truncated?)',
+  missingMember: (member: string) => `not a .keras archive: it has no ${member}`,
+  /** Keras' (saving_lib.load_model) for an archive without weights. */
+  noWeightsMember: () => 'Expected a model.weights.h5 or model.weights.npz file.',
+  npzWeights: () => 'the weights are stored as model.weights.npz; only model.weights.h5 is supported',
+  badJson: (member: string, reason: string) => `${member} is not valid JSON: ${reason}`,
+  badLayerEntry: (index: number) =>
+    `config.json: config.layers[${index}] is not a layer entry (expected an object with class_name and config)`,
+  notAModel: (what: string) =>
+    `config.json does not describe a Sequential or Functional model (no config.layers list); received ${what}`,
+  noConv2D: (model: string, layers: readonly string[], nested: readonly string[]) =>
+    `the model '${model}' has no Conv2D layer (its layers: ${layers.join(', ') || 'none'})` +
+    (nested.length > 0 ? `; nested models are not searched: ${nested.map((n) => `'${n}'`).join(', ')}` : ''),
+  /** Keras' `Model.get_layer` text, limited to Conv2D layers. */
+  noSuchConv2D: (name: string, names: readonly string[], nested: readonly string[]) =>
+    `No such Conv2D layer: ${name}. Existing Conv2D layers are: ${pyRepr(names)}.` +
+    (nested.length > 0 ? ` Nested models are not searched: ${pyRepr(nested)}.` : ''),
+} as const;
+
+/** A command-line usage error (an option missing, malformed or in conflict): the CLI exits with 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Texts of the `simd-conv2d` command-line tool's errors (lib/cli). */
+export const CliMessages = {
+  layerSourceMissing: () => 'no layer given: add --config FILE.json or --keras FILE.keras',
+  imageLayerMissing: (banks: readonly string[]) =>
+    `no layer given: add --filter ${banks.join('|')}, --config FILE.json or --keras FILE.keras`,
+  layerSourceBoth: () => '--config and --keras are mutually exclusive; give one of them',
+  optionNeeds: (option: string, needed: string) => `${option} applies only together with ${needed}`,
+  optionConflict: (a: string, b: string) => `${a} cannot be used together with ${b}`,
+  configWithoutWeights: (file: string) =>
+    `--config ${file} holds no weights: add --weights FILE.weights.h5, or --random-weights to draw them from the layer's initializers`,
+  configNotJson: (detail: string) => `expected a Keras layer config in JSON, but the file does not parse: ${detail}`,
+  configNotObject: (received: string) =>
+    `expected a Keras layer config (a JSON object: get_config() or {"class_name", "config"}), received ${received}`,
+  inputRank: (option: string, layout: string, shape: readonly number[]) =>
+    `${option}: expected a 4-D batch ${layout} or a 3-D image, received an array of shape ${pyTuple(shape)}`,
+  inputEmptyDir: () => 'the directory given to --input holds no .npy files',
+  inputMismatch: (file: string, shape: readonly number[], first: string, firstShape: readonly number[]) =>
+    `--input ${file}: image shape ${pyTuple(shape)} differs from ${pyTuple(firstShape)} of ${first}; every file must share H, W and C`,
+  inputChannels: (source: string, received: number, layer: string, expected: number) =>
+    `${source} has ${received} channel(s), but layer '${layer}' expects ${expected}`,
+  notFound: (option: string) => `no such file or directory (given to ${option})`,
+  isDirectory: (option: string) => `is a directory, expected a file (given to ${option})`,
+  notImage: (head: string) => `not a PNG or JPEG image (its first bytes are ${head})`,
+  badImage: (kind: string, detail: string) => `cannot decode the ${kind} image: ${detail}`,
+  unknownLayers: (ids: readonly string[], known: readonly string[]) =>
+    `--layers: unknown layer(s) ${ids.join(', ')}; the suite has ${known.join(', ')}`,
+  needsCheckout: (option: string) =>
+    `${option} needs a checkout of the repository (bench/run.js); the self-contained benchmark times this package alone`,
 } as const;

@@ -4,6 +4,9 @@ export type { OutArgument } from './out-argument';
 export { conv2d, conv2dAsync, type Conv2DOptions } from './functional';
 export { Tensor, tensor, zeros, sizeOf, type TensorLike } from './tensor';
 export { ValueError, NotImplementedError, FileFormatError } from './errors';
+export { readKerasArchive, type KerasArchive } from './io/keras-archive';
+export type { WeightsFileOptions } from './io/conv2d-weights';
+export { readNpy, writeNpy, readNpz, decodeNpy, encodeNpy, decodeNpz } from './io/npy';
 export type {
   Conv2DArgs, DataFormat, PaddingMode, IntOrPair, ActivationIdentifier, InitializerIdentifier,
   RegularizerIdentifier, ConstraintIdentifier,

@@ -20,6 +20,7 @@
         "native/common/check.cc",
         "native/conv/conv2d.cc",
         "native/conv/depthwise.cc",
+        "native/conv/pointwise.cc",
         "native/conv/grouped.cc",
         "native/conv/tiling.cc",
         "native/conv/layout_transpose.cc",
@@ -144,6 +145,7 @@
           },
           "sources": [
             "native/kernels/avx512/conv_f32_nhwc_12x32_avx512.cc",
+            "native/kernels/avx512/pointwise_f32_nhwc_4x6x16_avx512.cc",
             "native/kernels/avx512/dwconv_f32_nhwc_avx512.cc",
             "native/kernels/avx512/gconv_f32_nhwc_12x16_avx512.cc",
           ],

@@ -13,6 +13,7 @@
 #include "conv/grouped.h"
 #include "conv/tiling.h"
 #include "conv/layout_transpose.h"
+#include "conv/pointwise.h"
 #include "conv/prefetch.h"
 #include "parallel/parallel_for.h"
 
@@ -336,6 +337,8 @@ bool conv2d_forward(const ConvPlan& plan, const PackedWeights& weights, const fl
     } else if (grouped) {
       SC2D_CHECK(!planar_output);
       run_nhwc_grouped(part, weights, in, out);
+    } else if (!planar_output && use_pointwise_path(part, weights)) {
+      run_nhwc_pointwise(part, weights, in, out);
     } else {
       run_nhwc(part, weights, in, out, planar_output);
     }

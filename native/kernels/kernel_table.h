@@ -179,6 +179,31 @@ struct DwconvRun {
 // all three paths give the same bits on the same ISA.
 using DwconvF32NhwcFn = void (*)(const DwconvRun& run, const Epilogue& epilogue);
 
+// One run of a pointwise convolution (1x1 kernel, stride 1, one group, NHWC
+// in and out): `pixels` consecutive pixels, every output channel. Pixel p
+// reads its `channels` floats at input + p * channels and writes its outputs
+// at output + p * output_stride, block j's NR of them at + j * NR (all NR of
+// every block but the last, whose first `cols` are stored).
+//
+// Weights come packed as for ConvTile with one tap: block j's NR biases at
+// packed + j * block_stride, then its channels x NR weights.
+struct PointwiseRun {
+  std::int64_t pixels;    // >= 1
+  std::int64_t channels;  // >= 1
+  std::int64_t blocks;    // >= 1 blocks of NR output channels
+  std::int64_t cols;      // 1..NR outputs stored of the last block
+  const float* input;
+  const float* packed;
+  std::int64_t block_stride;
+  float* output;
+  std::int64_t output_stride;  // >= (blocks - 1) * NR + cols
+};
+
+// Computes one pointwise run in ConvF32NhwcTileFn's reduction order (from
+// +0, x*w over the channels in order, then + bias, then the epilogue), so
+// every output gets the bits the table's conv_f32_nhwc gives it.
+using PointwiseF32NhwcFn = void (*)(const PointwiseRun& run, const Epilogue& epilogue);
+
 struct KernelTable {
   const char* isa;  // "scalar", "avx2", "avx512", "neon"
   std::int64_t mr;  // most output pixels per tile
@@ -194,6 +219,9 @@ struct KernelTable {
   // null/0 and depthwise layers take the small-group path (or igemm).
   DwconvF32NhwcFn dwconv_f32_nhwc;
   std::int64_t dwconv_lanes;  // padded_channels is a multiple of this
+  // Pointwise path (conv/pointwise.h); a table without it leaves this null
+  // and 1x1 layers take conv_f32_nhwc's tiles.
+  PointwiseF32NhwcFn pointwise_f32_nhwc = nullptr;
 };
 
 }  // namespace simd_conv2d

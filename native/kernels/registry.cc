@@ -21,6 +21,7 @@ const KernelTable kAvx512Table = {
     kGconvF32Nhwc12x16Avx512Window,
     dwconv_f32_nhwc_avx512,
     kDwconvF32NhwcAvx512Lanes,
+    pointwise_f32_nhwc_4x6x16_avx512,
 };
 #endif
 

@@ -45,6 +45,7 @@ const KernelTable* avx512_emulated_table() {
       emulated.conv_f32_nhwc = conv_f32_nhwc_12x32_avx512_emulated;
       emulated.gconv_f32_nhwc = gconv_f32_nhwc_12x16_avx512_emulated;
       emulated.dwconv_f32_nhwc = dwconv_f32_nhwc_avx512_emulated;
+      emulated.pointwise_f32_nhwc = pointwise_f32_nhwc_4x6x16_avx512_emulated;
       return &emulated;
     }
     return nullptr;

@@ -21,6 +21,8 @@ constexpr std::int64_t kConvF32Nhwc12x32Avx512NR = 32;
 
 void conv_f32_nhwc_6x16_avx2(const ConvTile& tile, const Epilogue& epilogue);
 void conv_f32_nhwc_12x32_avx512(const ConvTile& tile, const Epilogue& epilogue);
+// Pointwise runs (1x1, stride 1, one group) on the 12 x 32 tile's packing.
+void pointwise_f32_nhwc_4x6x16_avx512(const PointwiseRun& run, const Epilogue& epilogue);
 
 // The vectorised activations of each kernel's epilogue applied to `count`
 // floats in place (the same code the kernels run). For tests, and for other

@@ -72,9 +72,16 @@
           "dependencies": ["simd_conv2d_avx2", "simd_conv2d_avx512"],
           "defines": ["SIMD_CONV2D_HAVE_AVX2=1", "SIMD_CONV2D_HAVE_AVX512=1"],
         }],
+        ["target_arch=='arm64' and OS!='win'", {
+          "dependencies": ["simd_conv2d_neon"],
+          "defines": ["SIMD_CONV2D_HAVE_NEON=1"],
+        }],
         ["OS=='linux' or OS=='freebsd'", {
           "cflags": ["-fopenmp"],
-          "ldflags": ["-fopenmp"],
+          # The run path lets a prebuilt binary find the OpenMP runtime shipped
+          # beside it (npm run prebuild copies libgomp.so.1 there); a build
+          # from source finds the system's through the usual search.
+          "ldflags": ["-fopenmp", "-Wl,-rpath,'$$ORIGIN'"],
         }],
         ["OS=='mac'", {
           # Apple clang has no -fopenmp; the build is single-threaded there.
@@ -160,6 +167,33 @@
             "OTHER_CFLAGS": ["-ffp-contract=off", "-mavx512f", "-mavx512bw", "-mavx512dq",
                              "-mavx512vl", "-mavx2", "-mfma", "-mf16c"],
           },
+        },
+      ],
+    }],
+    ["target_arch=='arm64' and OS!='win'", {
+      "targets": [
+        {
+          # Advanced SIMD is baseline on AArch64: no ISA flags, only
+          # CMakeLists.txt's SC2D_NEON_FLAGS (GCC's pre-RA scheduler pass off
+          # for these files; keep the lists in step).
+          "target_name": "simd_conv2d_neon",
+          "type": "static_library",
+          "include_dirs": ["native"],
+          "cflags!": ["-fno-exceptions", "-O3"],
+          "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O3"],
+          "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility-inlines-hidden"],
+          "configurations": {
+            "Release": {"cflags!": ["-O3"], "cflags_cc!": ["-O3"], "cflags": ["-O2"]},
+          },
+          "sources": [
+            "native/kernels/neon/conv_f32_nhwc_8x8_neon.cc",
+            "native/kernels/neon/gconv_f32_nhwc_8x8_neon.cc",
+            "native/kernels/neon/dwconv_f32_nhwc_neon.cc",
+          ],
+          "cflags": ["-O2", "-ffp-contract=off", "-fvisibility=hidden", "-fPIC"],
+          "conditions": [
+            ["OS=='linux'", {"cflags": ["-fno-schedule-insns"]}],
+          ],
         },
       ],
     }],

@@ -121,7 +121,7 @@ function loadError(cause: unknown): Error {
       'Possible fixes:',
       '  - Reinstall so a prebuilt binary or a local build is present: npm install simd-conv2d',
       '  - Build from source (needs python3, make and a C++17 compiler): npm install simd-conv2d --build-from-source',
-      '  - In a clone of the repository: npm install && npm run build',
+      '  - In a clone of the repository: npm install && npm run build:all',
       `  - Use Node.js >= 20 (Node-API ${NAPI_VERSION_BUILT}); you run ${process.version}.`,
     ].join('\n'),
   );

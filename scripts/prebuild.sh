@@ -38,9 +38,15 @@ build() {
   if [ -n "$prefix" ]; then
     tools=(CC="${prefix}gcc" CXX="${prefix}g++" LINK="${prefix}g++" AR="${prefix}ar")
   fi
-  (cd "$work" && env "${tools[@]}" npx --no-install prebuildify --napi --strip \
-    --strip-bin "${prefix}strip" --tag-libc --arch "$arch" --target "$node_version" --quiet)
+  (cd "$work" && env "${tools[@]}" npx --no-install prebuildify --napi \
+    --tag-libc --arch "$arch" --target "$node_version" --quiet)
   local out="$work/prebuilds/linux-$arch"
+  if [ "$arch" = x64 ]; then
+    # The CPU floor of exactly what ships, checked before stripping (the
+    # check needs the symbols to tell kernel functions from the rest).
+    bash scripts/check-isa-leaks.sh "$work/build"
+  fi
+  "${prefix}strip" --strip-unneeded "$out"/*.node
   # The OpenMP runtime this build linked against, shipped beside it.
   local gomp
   gomp=$(readlink -f "$("${prefix}gcc" -print-file-name=libgomp.so.1)")

@@ -3,8 +3,10 @@
 # --ignore-scripts` into an empty project with no C++ compiler reachable, so
 # only the prebuilt binary can work. Then, against that installed copy: the
 # seed example, the CLI's `info` (must say "prebuilt"), and the jest suites
-# that use only the public API (test/installed.jest.config.js). Needs
-# prebuilds/ (npm run prebuild). Also holds the tarball under 5 MB.
+# that use only the public API (test/installed.jest.config.js). Also installs
+# it once with --build-from-source (compilers back on PATH) and checks that the
+# loaded module is that build. Needs prebuilds/ (npm run prebuild). Holds the
+# tarball under 5 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -49,6 +51,20 @@ if [ "$binary" != "prebuilt" ]; then
   echo "test-install: FAIL the installed copy loaded a '$binary' binary, expected the prebuilt one"
   exit 1
 fi
+
+# And the fallback a platform without a prebuilt binary gets: --build-from-source compiles
+# through binding.gyp (with the real compilers) and the module loaded is that build.
+echo "test-install: npm install --build-from-source"
+fromsource="$work/from-source"
+mkdir -p "$fromsource"
+(cd "$fromsource" && npm init -y >/dev/null && PATH="${PATH#"$fake:"}" \
+  npm install --build-from-source --foreground-scripts=false --no-audit --no-fund --silent "$tarball")
+kind=$(cd "$fromsource" && npx --no-install simd-conv2d info --json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).binary.kind')
+if [ "$kind" != "built from source" ]; then
+  echo "test-install: FAIL --build-from-source loaded a '$kind' binary"
+  exit 1
+fi
+(cd "$fromsource" && node node_modules/simd-conv2d/examples/seed.js | head -1)
 
 echo "test-install: jest suites against the installed copy"
 SIMD_CONV2D_INSTALLED="$installed" node --experimental-vm-modules --disable-warning=ExperimentalWarning \

@@ -9,6 +9,7 @@
     {
       "target_name": "simd_conv2d",
       "sources": [
+        "native/addon/compute_queue.cc",
         "native/addon/conv_call.cc",
         "native/addon/conv2d_async.cc",
         "native/addon/conv2d_sync.cc",

@@ -64,7 +64,11 @@ export interface NativeBinding {
   packWeights(kernel: Float32Array, bias: Float32Array | null, dims: NativeWeightDims): NativePackedWeights;
   /** `params` from `encodeConvParams`. */
   conv2d(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): void;
-  conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): Promise<void>;
+  /** Queues the call on the process-wide compute queue; `jobId` is for `cancelJob`. */
+  conv2dAsync(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): Promise<void> & { jobId: number };
+  /** Removes a queued call that has not started (its promise then rejects); false once it started. */
+  cancelJob(jobId: number): boolean;
+  computeStats(): { queued: number; running: number; completed: number; failed: number; cancelled: number };
   /** Canonical names of the fused activations, in the order of their native codes. */
   readonly fusedActivations: readonly string[];
   plan(params: NativeConvParams & { filters: number; kh: number; kw: number }): NativePlan;

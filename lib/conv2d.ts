@@ -13,6 +13,7 @@ import { getConfig, configToArgs, type Conv2DConfig } from './config';
 import { readApplyOptions, convOutput, finishOut, type OutArgument, type OutTarget } from './out-argument';
 import { loadConv2DWeights, saveConv2DWeights, type WeightsFileOptions } from './io/conv2d-weights';
 import { conv2DFromKerasFile } from './io/keras-file';
+import { runQueued, throwIfAborted } from './compute-queue';
 
 /** Options of `apply`, `applyAsync` and `call`. */
 export interface ApplyOptions {
@@ -24,6 +25,12 @@ export interface ApplyOptions {
    * alone until the promise settles. Default: a new array per call.
    */
   out?: OutArgument;
+  /**
+   * Cancels the call: with `applyAsync`, an abort before the convolution started removes it from
+   * the compute queue and the promise rejects with the signal's reason (once it runs it completes);
+   * `apply` only checks that the signal is not already aborted.
+   */
+  signal?: AbortSignal;
 }
 
 /** Everything one forward pass needs, prepared on the main thread before the native call. */
@@ -34,6 +41,7 @@ interface PreparedCall {
   packed: NativePackedWeights | null;
   /** The caller's `out`, or null. The kernel writes into it directly when the activation is fused. */
   out: OutTarget | null;
+  signal: AbortSignal | undefined;
 }
 
 export class Conv2D {
@@ -246,6 +254,7 @@ export class Conv2D {
   /** Runs the layer on the calling thread: `activation(conv2d(x, kernel) + bias)`. */
   apply(x: TensorLike, options?: ApplyOptions): Tensor {
     const call = this.prepare(x, options);
+    throwIfAborted(call.signal);
     if (call.packed) native().conv2d(call.packed, call.input.data, call.output.data, encodeConvParams(call.params));
     return this.finish(call);
   }
@@ -253,7 +262,8 @@ export class Conv2D {
   /** The same as `apply`, with the convolution on a worker thread, leaving the event loop free. */
   async applyAsync(x: TensorLike, options?: ApplyOptions): Promise<Tensor> {
     const call = this.prepare(x, options);
-    if (call.packed) await native().conv2dAsync(call.packed, call.input.data, call.output.data, encodeConvParams(call.params));
+    if (call.packed) await runQueued(call.packed, call.input.data, call.output.data, encodeConvParams(call.params), call.signal);
+    else throwIfAborted(call.signal);
     return this.finish(call);
   }
 
@@ -263,7 +273,7 @@ export class Conv2D {
   }
 
   private prepare(x: TensorLike, options: ApplyOptions | undefined): PreparedCall {
-    const { out } = readApplyOptions(options);
+    const { out, signal } = readApplyOptions(options);
     const input = readTensor(x, 'inputs');
     const shape = input.shape;
     this.activityLoss = null;
@@ -298,7 +308,7 @@ export class Conv2D {
       ...(fused?.alpha !== undefined ? { alpha: fused.alpha } : {}),
     };
     // An empty output (batch 0, or a zero spatial dim with 'same') needs no native call.
-    return { input, output, params, packed: output.size > 0 ? this.packed() : null, out };
+    return { input, output, params, packed: output.size > 0 ? this.packed() : null, out, signal };
   }
 
   private finish(call: PreparedCall): Tensor {

@@ -9,7 +9,8 @@ import { ValueError } from './errors';
 import { Tensor, type TensorLike } from './tensor';
 import { readTensor } from './input';
 import { convOutputShape } from './shape';
-import { readOut, convOutput, finishOut, type OutArgument } from './out-argument';
+import { readOut, readSignal, convOutput, finishOut, type OutArgument } from './out-argument';
+import { runQueued, throwIfAborted } from './compute-queue';
 import { encodeConvParams, native, type NativeConvParams } from './binding';
 
 export interface Conv2DOptions {
@@ -29,6 +30,8 @@ export interface Conv2DOptions {
    * memory with `x`. Default: a new array.
    */
   out?: OutArgument;
+  /** Cancels `conv2dAsync` before it starts (see `Conv2D.applyAsync`'s `signal`). */
+  signal?: AbortSignal;
 }
 
 function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | null | undefined, options: Conv2DOptions) {
@@ -90,6 +93,8 @@ export async function conv2dAsync(
   x: TensorLike, kernel: TensorLike, bias: TensorLike | null = null, options: Conv2DOptions = {},
 ): Promise<Tensor> {
   const p = prepare(x, kernel, bias, options);
-  if (p.packed) await native().conv2dAsync(p.packed, p.x.data, p.output.data, encodeConvParams(p.params));
+  const signal = readSignal(options.signal, 'options.signal');
+  if (p.packed) await runQueued(p.packed, p.x.data, p.output.data, encodeConvParams(p.params), signal);
+  else throwIfAborted(signal);
   return p.finish(p.output);
 }

@@ -17,3 +17,4 @@ export * as initializers from './initializers';
 export * as regularizers from './regularizers';
 export * as constraints from './constraints';
 export { info, getIsa, setIsa, setNumThreads, getNumThreads } from './runtime';
+export { getStats, type ComputeStats } from './compute-queue';

@@ -93,14 +93,24 @@ export function finishOut(out: OutTarget | null, raw: Tensor, activation: Activa
   return out.tensor ?? new Tensor(out.data, result.shape);
 }
 
-/** Reads the options object of `apply` / `applyAsync` / `call`: `{ out? }`, or undefined. */
-export function readApplyOptions(value: unknown): { out: OutTarget | null } {
-  if (value === undefined) return { out: null };
+/** Reads the options object of `apply` / `applyAsync` / `call`: `{ out?, signal? }`, or undefined. */
+export function readApplyOptions(value: unknown): { out: OutTarget | null; signal: AbortSignal | undefined } {
+  if (value === undefined) return { out: null, signal: undefined };
   if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw invalidArgument('options', 'an object { out? } or undefined', value);
+    throw invalidArgument('options', 'an object { out?, signal? } or undefined', value);
   }
   for (const key of Object.keys(value)) {
-    if (key !== 'out') throw new TypeError(`options: unknown option ${JSON.stringify(key)} (the only one is 'out')`);
+    if (key !== 'out' && key !== 'signal') {
+      throw new TypeError(`options: unknown option ${JSON.stringify(key)} (the options are 'out' and 'signal')`);
+    }
   }
-  return { out: readOut((value as { out?: unknown }).out) };
+  const o = value as { out?: unknown; signal?: unknown };
+  return { out: readOut(o.out), signal: readSignal(o.signal, 'options.signal') };
+}
+
+/** An optional AbortSignal argument. */
+export function readSignal(value: unknown, name: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw invalidArgument(name, 'an AbortSignal or undefined', value);
+  return value;
 }

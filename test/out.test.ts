@@ -166,7 +166,7 @@ describe('a bad out is refused before anything is written', () => {
     ['a wrong shape', () => ({ out: new Tensor(new Float32Array(size), [2, 4, 3, 4]) }), ValueError, 'out.shape: expected [2, 4, 4, 3] (the result\'s shape), received [2, 4, 3, 4]'],
     ['a wrong length', () => ({ out: new Float32Array(size - 1) }), RangeError, 'out: expected a Float32Array of 96 elements (the result\'s shape [2, 4, 4, 3]), received Float32Array of length 95'],
     ['data not matching its shape', () => ({ out: { data: new Float32Array(10), shape: [2, 4, 4, 3] } }), RangeError, 'out.data: expected 96 elements for shape [2, 4, 4, 3], received Float32Array of length 10'],
-    ['an unknown option', () => ({ output: new Float32Array(size) }), TypeError, 'options: unknown option "output" (the only one is \'out\')'],
+    ['an unknown option', () => ({ output: new Float32Array(size) }), TypeError, 'options: unknown option "output" (the options are \'out\' and \'signal\')'],
   ])('%s', (_label, options, type, message) => {
     const opts = options() as never;
     const before = (opts as { out?: { data?: unknown } }).out;
@@ -177,7 +177,7 @@ describe('a bad out is refused before anything is written', () => {
   });
 
   test('options that are not an object', () => {
-    expect(() => layer.apply(x, 5 as never)).toThrow('options: expected an object { out? } or undefined, received number 5');
+    expect(() => layer.apply(x, 5 as never)).toThrow('options: expected an object { out?, signal? } or undefined, received number 5');
     expect(() => layer.apply(x, new Float32Array(size) as never)).toThrow(/options: expected an object/);
   });
 

@@ -1,6 +1,8 @@
 // conv2d() and plan(): the synchronous entry points.
+#include <mutex>
 #include <string>
 
+#include "addon/compute_queue.h"
 #include "addon/conv_call.h"
 #include "addon/exports.h"
 #include "addon/js_values.h"
@@ -10,7 +12,13 @@ namespace simd_conv2d_addon {
 Napi::Value conv2d_sync(const Napi::CallbackInfo& info) {
   const ConvBaton baton = parse_conv_call(info, "conv2d");
   std::string error;
-  if (!run_conv_baton(baton, "conv2d", &error)) throw Napi::Error::New(info.Env(), error);
+  bool ok = false;
+  {
+    // One OpenMP team at a time, with the asynchronous calls' queue.
+    std::lock_guard<std::mutex> computing(compute_lock());
+    ok = run_conv_baton(baton, "conv2d", &error);
+  }
+  if (!ok) throw Napi::Error::New(info.Env(), error);
   return info.Env().Undefined();
 }
 

@@ -90,6 +90,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("packWeights", Napi::Function::New(env, pack_weights, "packWeights"));
   exports.Set("conv2d", Napi::Function::New(env, conv2d_sync, "conv2d"));
   exports.Set("conv2dAsync", Napi::Function::New(env, conv2d_async, "conv2dAsync"));
+  exports.Set("cancelJob", Napi::Function::New(env, cancel_job, "cancelJob"));
+  exports.Set("computeStats", Napi::Function::New(env, compute_stats_fn, "computeStats"));
   exports.Set("plan", Napi::Function::New(env, plan_conv, "plan"));
   exports.Set("info", Napi::Function::New(env, info_fn, "info"));
   exports.Set("getIsa", Napi::Function::New(env, get_isa_fn, "getIsa"));

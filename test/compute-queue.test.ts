@@ -18,6 +18,16 @@ function bigLayer(seed: number): { layer: Conv2D; x: Tensor } {
   return { layer, x: tensor(rng.normalArray(40 * 40 * 32), [1, 40, 40, 32]) };
 }
 
+// Calls that keep the queue busy for tens of milliseconds (about 1.2 GFLOP each), so a call
+// queued behind them has certainly not started when the test aborts it, even on a loaded machine.
+const heavy = (() => {
+  const rng = new Rng(99);
+  const layer = new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', useBias: false });
+  layer.build([4, 64, 64, 64]);
+  const x = tensor(rng.normalArray(4 * 64 * 64 * 64), [4, 64, 64, 64]);
+  return (n: number) => Array.from({ length: n }, () => layer.applyAsync(x));
+})();
+
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
@@ -44,15 +54,17 @@ describe('compute queue', () => {
     const before = getStats();
     const controller = new AbortController();
     const out = new Float32Array(expected.length).fill(7);
+    const blockers = heavy(4);
     const others = Array.from({ length: 6 }, () => layer.applyAsync(x));
     const last = layer.applyAsync(x, { out, signal: controller.signal });
     controller.abort();
     await expect(last).rejects.toMatchObject({ name: 'AbortError' });
     for (const y of await Promise.all(others)) expect(sameBits(y.data, expected)).toBe(true);
+    await Promise.all(blockers);
     expect(out.every((v) => v === 7)).toBe(true); // never written
     const after = getStats();
     expect(after.cancelled - before.cancelled).toBe(1);
-    expect(after.completed - before.completed).toBe(6);
+    expect(after.completed - before.completed).toBe(10);
 
     const late = new AbortController();
     const y = await layer.applyAsync(x, { signal: late.signal });
@@ -75,7 +87,7 @@ describe('compute queue', () => {
   test('functional conv2dAsync takes a signal too', async () => {
     const { layer, x } = bigLayer(4);
     const controller = new AbortController();
-    const blockers = Array.from({ length: 4 }, () => layer.applyAsync(x));
+    const blockers = heavy(4);
     const call = conv2dAsync(x, layer.kernel, layer.bias, { padding: 'same', signal: controller.signal });
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });

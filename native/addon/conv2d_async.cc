@@ -38,7 +38,11 @@ struct AsyncCall {
 };
 
 void settle(Napi::Env env, Napi::Function /*unused*/, AsyncCall* call, JobResult* result) {
-  if (env != nullptr) {
+  // Runs from the event loop, where a C++ exception would terminate the
+  // process: an environment that is shutting down (a worker exiting, the
+  // process ending) refuses to run JS, and then the promise simply stays
+  // pending with nobody left to see it.
+  if (env != nullptr) try {
     switch (result->kind) {
       case JobResult::kDone:
         call->deferred.Resolve(env.Undefined());
@@ -53,6 +57,7 @@ void settle(Napi::Env env, Napi::Function /*unused*/, AsyncCall* call, JobResult
         break;
       }
     }
+  } catch (const Napi::Error&) {
   }
   delete result;
 }

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
 import { Conv2D, conv2dAsync, getStats, tensor, type Tensor } from '../lib';
 import { Rng } from './helpers/random';
 
@@ -134,5 +135,17 @@ describe('compute queue', () => {
     const s = getStats();
     expect(s.queued).toBe(0);
     expect(s.running).toBe(0);
+  });
+
+  test('workers that exit, throw or are terminated with calls in the queue never crash the process', () => {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'fixtures', 'worker-exit-stress.js'), '8'], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    const stats = JSON.parse(r.stdout) as { queued: number; running: number; completed: number; cancelled: number };
+    expect(stats.queued).toBe(0);
+    expect(stats.running).toBe(0);
+    expect(stats.completed).toBeGreaterThanOrEqual(8 * 5); // the main thread's calls, at least
   });
 });

@@ -22,6 +22,10 @@ struct JobState {
   std::mutex mutex;
   std::condition_variable ended_cv;
   bool ended = false;
+  // Set by the finalizer: the thread-safe function is being torn down, and
+  // the job must end without calling it (a call or release from inside its
+  // own finalization would reach a half-destroyed object).
+  bool finalizing = false;
   std::uint64_t id = 0;
 };
 
@@ -64,6 +68,10 @@ void settle(Napi::Env env, Napi::Function /*unused*/, AsyncCall* call, JobResult
 
 void finalize(Napi::Env /*env*/, void* /*data*/, AsyncCall* call) {
   const std::shared_ptr<JobState> state = call->state;
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    state->finalizing = true;
+  }
   if (!cancel_compute_job(state->id)) {
     std::unique_lock<std::mutex> lock(state->mutex);
     state->ended_cv.wait(lock, [&state] { return state->ended; });
@@ -97,14 +105,16 @@ Napi::Value conv2d_async(const Napi::CallbackInfo& info) {
   std::shared_ptr<JobState> state = call->state;
   const std::uint64_t id = submit_compute_job(
       std::move(baton), "conv2dAsync", [state, settler](const JobResult& r) mutable {
-        {
-          std::lock_guard<std::mutex> lock(state->mutex);
-          state->ended = true;
+        // Under the lock, so the finalizer either sees the job ended and the
+        // call handed over, or has marked it finalizing first.
+        std::lock_guard<std::mutex> lock(state->mutex);
+        if (!state->finalizing) {
+          auto* result = new JobResult(r);
+          if (settler.BlockingCall(result) != napi_ok) delete result;  // environment gone
+          settler.Release();
         }
+        state->ended = true;
         state->ended_cv.notify_all();
-        auto* result = new JobResult(r);
-        if (settler.BlockingCall(result) != napi_ok) delete result;  // environment gone
-        settler.Release();
       });
   state->id = id;
   promise.Set("jobId", Napi::Number::New(env, static_cast<double>(id)));

@@ -38,7 +38,7 @@ void run_jobs() {
     Job job;
     {
       std::unique_lock<std::mutex> lock(q.mutex);
-      q.wake.wait(lock, [&q] { return !q.jobs.empty(); });
+      wait_until_true(q.wake, lock, [&q] { return !q.jobs.empty(); });
       job = std::move(q.jobs.front());
       q.jobs.pop_front();
       --q.stats.queued;

@@ -11,6 +11,8 @@
 // thread-safe.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,5 +51,14 @@ ComputeStats compute_stats();
 
 // Held while any convolution computes (queue thread and synchronous calls).
 std::mutex& compute_lock();
+
+// cv.wait(lock, pred), in timed slices: std::condition_variable::wait is
+// versioned GLIBCXX_3.4.30 in GCC 12's libstdc++, newer than the prebuilt
+// binaries' floor (GCC 11's 3.4.29, README), while wait_for is inline over
+// glibc's pthread_cond_clockwait. scripts/check-prebuilds.sh holds the floor.
+template <class Pred>
+void wait_until_true(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Pred pred) {
+  while (!pred()) cv.wait_for(lock, std::chrono::seconds(1));
+}
 
 }  // namespace simd_conv2d_addon

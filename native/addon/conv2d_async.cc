@@ -74,7 +74,7 @@ void finalize(Napi::Env /*env*/, void* /*data*/, AsyncCall* call) {
   }
   if (!cancel_compute_job(state->id)) {
     std::unique_lock<std::mutex> lock(state->mutex);
-    state->ended_cv.wait(lock, [&state] { return state->ended; });
+    wait_until_true(state->ended_cv, lock, [&state] { return state->ended; });
   }
   delete call;
 }

@@ -7,6 +7,8 @@ const USAGE = `usage: npm run bench -- [options]
   --peers a,b         subset of: ours,core,ort,tfjs,onednn (default: all available)
   --repeat N          processes per library and thread count; each cell
                       reports the fastest median (default 5; 1 with --quick)
+  --no-server         skip the server section (concurrent applyAsync on L2,
+                      event-loop delay, idle CPU after a burst)
   --quick             short smoke run (tiny timing windows); does not write
                       BENCHMARKS.md unless --write is given
   --no-write          print the tables, do not write BENCHMARKS.md
@@ -23,7 +25,7 @@ function list(v, name) {
 }
 
 function parseArgs(argv) {
-  const o = { layers: null, threads: [1, 2], peers: ALL_PEERS, quick: false, write: null, out: 'BENCHMARKS.md' };
+  const o = { layers: null, threads: [1, 2], peers: ALL_PEERS, quick: false, write: null, out: 'BENCHMARKS.md', server: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--layers') o.layers = list(argv[++i], a);
@@ -39,6 +41,7 @@ function parseArgs(argv) {
       if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error(`--repeat: a positive integer\n${USAGE}`);
     } else if (a === '--quick') o.quick = true;
     else if (a === '--no-write') o.write = false;
+    else if (a === '--no-server') o.server = false;
     else if (a === '--write') o.write = true;
     else if (a === '--out') o.out = argv[++i];
     else if (a === '-h' || a === '--help') o.help = true;

@@ -218,6 +218,29 @@ function zmmNote(data) {
   return `Here, 1 thread: ymm ${fmtG(ymm)}, zmm ${fmtG(Math.max(...zmm))} GFLOP/s at best.`;
 }
 
+// Issue #5's targets: 16 concurrent applyAsync calls reach >= 90 % of the serial throughput, the
+// event loop's p99 delay stays under 10 ms meanwhile, and an idle second after a burst costs
+// close to no CPU.
+function serverSection(s) {
+  const mark = (ok) => (ok ? 'yes' : '**no**');
+  const lines = [
+    `\`bench/server.js\`: ${s.calls} \`applyAsync\` calls on ${s.layer}, first awaited one by one, then with ${s.inFlight} in flight at all`,
+    `times, through the one compute queue (${s.threads} threads, isa ${s.isa}). An input on an ArrayBuffer is copied when`,
+    'the call is made (so transferring it cannot reach the running job); one on a SharedArrayBuffer is read in place.',
+    `Targets (issue #5): concurrent ≥ 0.9 × serial throughput, event-loop p99 < 10 ms.`, '',
+    '| input | serial calls/s | concurrent calls/s | concurrent / serial | ≥ 0.9 | event-loop p99 (serial / concurrent) | < 10 ms |',
+    '|---|---:|---:|---:|:-:|---:|:-:|',
+  ];
+  for (const [input, r] of Object.entries(s.runs)) {
+    lines.push(`| ${input} | ${r.serial.callsPerS.toFixed(1)} | ${r.concurrent.callsPerS.toFixed(1)} | ${r.ratio.toFixed(3)} | ${mark(r.ratio >= 0.9)} | ` +
+      `${r.serial.p99Ms.toFixed(2)} / ${r.concurrent.p99Ms.toFixed(2)} ms | ${mark(r.concurrent.p99Ms < 10)} |`);
+  }
+  lines.push('', `Idle CPU (OMP_WAIT_POLICY ${s.waitPolicy}): CPU time of all threads over one idle second right after a one-second burst of`,
+    `${Object.entries(s.idle).map(([kind, r]) => `\`${kind}\` calls (${r.burstCalls} of them): ${r.cpuMs.toFixed(1)} ms over ${r.wallMs.toFixed(0)} ms`).join('; ')}.`);
+  if (s.foreign != null && s.foreign >= 0.25) lines.push('', `**Other processes used ${s.foreign.toFixed(2)} cores meanwhile: treat these figures as rough.**`);
+  return lines.join('\n');
+}
+
 function buildMarkdown(data) {
   const ix = makeIndex(data);
   const out = [];
@@ -253,6 +276,7 @@ function buildMarkdown(data) {
   }
   out.push('## Geometric means', '', 'Over the layers each column ran (n/a layers excluded from both sides of its ratio).', '',
     geomeanRows(data, ix), '');
+  if (data.server) out.push('## Server behaviour', '', serverSection(data.server), '');
   out.push('## Numerical checks', '',
     'Before timing, every output is compared with ours on the same layer: max|y − ours| / max|ours| < 1e-4',
     '(float32 rounding gives ~1e-6). Ours is checked against a float64 reference on every layer up to',
@@ -300,6 +324,7 @@ function consoleSummary(data) {
     out.push(mainTable(data, ix, t));
   }
   out.push('\nGeometric means', geomeanRows(data, ix));
+  if (data.server) out.push('\nServer behaviour', serverSection(data.server));
   return out.join('\n');
 }
 

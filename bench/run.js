@@ -156,7 +156,7 @@ async function main() {
     }
   }
   const repeat = opts.repeat || (opts.quick ? 1 : 5);
-  const units = repeat * jobs.reduce((n, j) => n + layers.length * j.spec.keys.length, 0) + layers.length +
+  const units = repeat * jobs.reduce((n, j) => n + layers.length * j.spec.keys.length, 0) + layers.length + (opts.server ? 1 : 0) +
     (native.fma.path ? (repeat + 1) * threads.length : 0);
   const progress = new Progress(units);
 
@@ -299,6 +299,20 @@ async function main() {
     if (rep < repeat - 1) await measurePeak(`pass ${rep + 1}`);
   }
   aggregate(raw, data);
+
+  // ---- what a server sees (issue #5): many applyAsync calls through the compute queue, the
+  // event loop meanwhile, and the CPU an idle second costs after a burst
+  if (opts.server) {
+    await quiet();
+    progress.setLabel('server: 16 concurrent applyAsync calls, idle CPU');
+    const t = threads[threads.length - 1];
+    const r = await runProcess(process.execPath, [path.join(__dirname, 'server.js'), '--emit', '--calls', opts.quick ? '40' : '400'],
+      { SIMD_CONV2D_NUM_THREADS: String(t) }, (msg, load) => {
+        if (msg.type === 'server') data.server = { ...msg, foreign: load ? load.foreign : null };
+      });
+    if (r.code !== 0) notes.push(`bench/server.js failed: ${lastLine(r.stderr)}`);
+    progress.tick();
+  }
 
   await measurePeak('end');
   for (const t of threads) {

@@ -3,7 +3,7 @@
  * Weights are packed for the native kernel once, when they change, never per call.
  */
 import { normalizeArgs, type Conv2DArgs, type IntOrPair, type NormalizedConv2DArgs, type DataFormat, type PaddingMode } from './args';
-import { ValueError, Messages } from './errors';
+import { ValueError, Messages, invalidArgument } from './errors';
 import { Tensor, type TensorLike } from './tensor';
 import { readPartialShape, readTensor } from './input';
 import { convOutputShape, channelAxis, type PartialShape } from './shape';
@@ -21,8 +21,10 @@ export interface ApplyOptions {
    * Write the result into this caller-owned array instead of a new one: a `Float32Array` of the
    * result's element count, or a `Tensor` / `{ data: Float32Array, shape }` of the result's shape.
    * The returned tensor's `data` is that array (and the Tensor itself when one was passed). It must
-   * not share memory with the input. With `applyAsync` it is written on a worker thread: leave it
-   * alone until the promise settles. Default: a new array per call.
+   * not share memory with the input. With `applyAsync`, an `out` on a SharedArrayBuffer is written
+   * in place by the compute thread (leave it alone until the promise settles); one on an ArrayBuffer
+   * is written when the call ends, and if it was detached meanwhile the call rejects with a
+   * TypeError. Default: a new array per call.
    */
   out?: OutArgument;
   /**
@@ -43,6 +45,9 @@ interface PreparedCall {
   out: OutTarget | null;
   signal: AbortSignal | undefined;
 }
+
+/** The most elements `build` creates a kernel of: 2^31 − 1 (8 GiB of float32). */
+const MAX_KERNEL_ELEMENTS = 2 ** 31 - 1;
 
 export class Conv2D {
   /** Keras' class name, used in serialized configs. */
@@ -172,7 +177,7 @@ export class Conv2D {
   /** Replaces the weights (copied) after Keras' count and shape checks; repacks them for the kernel. */
   setWeights(weights: readonly TensorLike[]): void {
     if (!Array.isArray(weights)) {
-      throw new TypeError(`weights: expected an array [kernel, bias] of tensors, received ${typeof weights}`);
+      throw invalidArgument('weights', 'an array [kernel, bias] of tensors', weights);
     }
     const current = this.weights;
     if (current.length !== weights.length) {
@@ -216,6 +221,12 @@ export class Conv2D {
     }
     convOutputShape(shape, this);
     const kernelShape = [this.kernelSize[0], this.kernelSize[1], channels / this.groups, this.filters];
+    const kernelSize = kernelShape.reduce((a, b) => a * b, 1);
+    if (kernelSize > MAX_KERNEL_ELEMENTS) {
+      // Refused before the initializer allocates (and fills) it: an empty input that declares
+      // 2^30 channels must not make the layer build a kernel of gigabytes.
+      throw new RangeError(Messages.kernelTooLarge(this.name, kernelShape, kernelSize, MAX_KERNEL_ELEMENTS, shape));
+    }
     const kernel = new Tensor(this.args.kernelInitializer.call(kernelShape), kernelShape);
     const bias = this.useBias ? new Tensor(this.args.biasInitializer.call([this.filters]), [this.filters]) : null;
     this.kernelValue = kernel;
@@ -259,11 +270,23 @@ export class Conv2D {
     return this.finish(call);
   }
 
-  /** The same as `apply`, with the convolution on a worker thread, leaving the event loop free. */
+  /**
+   * The same as `apply`, with the convolution on the compute queue's thread, leaving the event loop
+   * free. An input on an ArrayBuffer is copied when called (the call sees it as it was then, and
+   * transferring it afterwards is harmless); one on a SharedArrayBuffer is read in place when the
+   * call runs, so leave it unchanged until the promise settles.
+   */
   async applyAsync(x: TensorLike, options?: ApplyOptions): Promise<Tensor> {
     const call = this.prepare(x, options);
-    if (call.packed) await runQueued(call.packed, call.input.data, call.output.data, encodeConvParams(call.params), call.signal);
-    else throwIfAborted(call.signal);
+    if (call.packed) {
+      await runQueued(call.packed, call.input.data, call.output.data, encodeConvParams(call.params), call.signal, {
+        input: call.input.data === (x as { data?: unknown }).data,
+        output: call.output.data === call.out?.data,
+        outName: 'out',
+      });
+    } else {
+      throwIfAborted(call.signal);
+    }
     return this.finish(call);
   }
 
@@ -279,8 +302,10 @@ export class Conv2D {
     this.activityLoss = null;
     if (shape.length < 4) throw new ValueError(Messages.minNdim(this.name, shape));
     if (this.built) {
-      const axis = channelAxis(this.dataFormat);
-      if (shape.length === 4 && shape[axis] !== this.builtChannels) {
+      // Keras' InputSpec axes check runs at every rank >= 4, before the rank-4 check of the conv:
+      // axis -1 (channels_last) or 1 (channels_first).
+      const axis = this.dataFormat === 'channels_last' ? shape.length - 1 : channelAxis(this.dataFormat);
+      if (shape[axis] !== this.builtChannels) {
         throw new ValueError(
           Messages.channelAxis(this.name, this.dataFormat === 'channels_last' ? -1 : 1, this.builtChannels as number, shape),
         );

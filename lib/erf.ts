@@ -31,6 +31,7 @@ function erfSeries(x: number): number {
 
 /** erfc(x) for x ≥ 2, by the continued fraction (modified Lentz). */
 function erfcContinuedFraction(x: number): number {
+  if (x === Infinity) return 0; // the recurrence would give Infinity / Infinity
   const tiny = 1e-300;
   let f = x;
   let c = x;

@@ -155,6 +155,7 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
   if (Array.isArray(v)) return `array [${v.slice(0, 8).map((x) => describeValue(x)).join(', ')}${v.length > 8 ? ', …' : ''}]`;
+  if (v instanceof DataView) return `DataView of ${v.byteLength} bytes`;
   if (ArrayBuffer.isView(v)) return `${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
   return (v as object).constructor?.name ?? 'object';
 }
@@ -208,6 +209,9 @@ export const Messages = {
     `Layer ${layer} weight shape ${pyTuple(expected)} is not compatible with provided weight shape ${pyTuple(received)}.`,
   countParamsUnbuilt: (layer: string) =>
     `You tried to call \`count_params\` on layer '${layer}', but the layer isn't built. You can build it manually via: \`layer.build(input_shape)\`.`,
+  /** Ours: `build` refuses a kernel larger than it can allocate safely. */
+  kernelTooLarge: (layer: string, kernelShape: readonly number[], size: number, limit: number, shape: readonly (number | null)[]) =>
+    `Layer '${layer}' cannot be built for input shape ${pyTuple(shape)}: its kernel ${pyTuple(kernelShape)} would have ${size} elements, more than the ${limit} supported.`,
   unbuiltWeight: (what: string) => `You must build the layer before accessing \`${what}\`.`,
   channelsUnknown: (shape: readonly unknown[]) =>
     `The channel dimension of the inputs should be defined. Found \`None\`. Full input shape received: ${pyTuple(shape)}`,

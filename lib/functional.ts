@@ -78,7 +78,7 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
     ? native().packWeights(kernel.data, bias ? bias.data : null, { kh, kw, cinPerGroup: cg, filters, groups })
     : null;
   const finish = (raw: Tensor): Tensor => finishOut(out, raw, activation, 'options.out');
-  return { x, output, params, packed, finish };
+  return { x, output, out, params, packed, finish };
 }
 
 /** `activation(conv(x, kernel) + bias)`, synchronously. Kernel shape `(kh, kw, in_channels / groups, filters)`. */
@@ -94,7 +94,13 @@ export async function conv2dAsync(
 ): Promise<Tensor> {
   const p = prepare(x, kernel, bias, options);
   const signal = readSignal(options.signal, 'options.signal');
-  if (p.packed) await runQueued(p.packed, p.x.data, p.output.data, encodeConvParams(p.params), signal);
+  if (p.packed) {
+    await runQueued(p.packed, p.x.data, p.output.data, encodeConvParams(p.params), signal, {
+      input: p.x.data === (x as { data?: unknown }).data,
+      output: p.output.data === p.out?.data,
+      outName: 'options.out',
+    });
+  }
   else throwIfAborted(signal);
   return p.finish(p.output);
 }

@@ -5,6 +5,7 @@
  */
 import { Tensor, sizeOf } from './tensor';
 import { describeValue, invalidArgument } from './errors';
+import { detachedError, isDetached } from './detached';
 
 /** Reads a shape: an array of non-negative safe integers (nulls allowed only where `allowNull`). */
 export function readShape(shape: unknown, name: string): number[] {
@@ -29,26 +30,37 @@ export function readPartialShape(shape: unknown, name: string): (number | null)[
   });
 }
 
+const EXPECTED_DATA = 'a Float32Array (or another numeric typed array or array of numbers)';
+
+/** Checks what `data` is, before anything is copied: a TypeError names the argument otherwise. */
+function checkDataKind(data: unknown, name: string): void {
+  if (data instanceof Float32Array) {
+    // A detached array reads as length 0: only an empty one needs the (slower) check.
+    if (data.length === 0 && isDetached(data)) throw detachedError(`${name}.data`, data);
+    return;
+  }
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) throw invalidArgument(`${name}.data`, EXPECTED_DATA, data);
+    if (isDetached(data)) throw detachedError(`${name}.data`, data);
+    return;
+  }
+  if (!Array.isArray(data)) throw invalidArgument(`${name}.data`, EXPECTED_DATA, data);
+}
+
+/** `data` (already checked by checkDataKind, and of the right length) as float32: used in place or converted. */
 function toFloat32(data: unknown, name: string): Float32Array {
   if (data instanceof Float32Array) return data;
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
-    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-      throw invalidArgument(`${name}.data`, 'a Float32Array (or another numeric typed array or array of numbers)', data);
+  if (!Array.isArray(data)) return Float32Array.from(data as ArrayLike<number>);
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (typeof v !== 'number') {
+      const hint = Array.isArray(v) ? ' (data is flat, in row-major order; tensor(nestedArray) converts nested arrays)' : '';
+      throw invalidArgument(`${name}.data[${i}]`, `a number${hint}`, v);
     }
-    return Float32Array.from(data as unknown as ArrayLike<number>);
+    out[i] = v;
   }
-  if (Array.isArray(data)) {
-    const out = new Float32Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (typeof v !== 'number') {
-        throw invalidArgument(`${name}.data[${i}]`, 'a number', v);
-      }
-      out[i] = v;
-    }
-    return out;
-  }
-  throw invalidArgument(`${name}.data`, 'a Float32Array (or another numeric typed array or array of numbers)', data);
+  return out;
 }
 
 /** A checked tensor from a tensor-like argument. */
@@ -57,15 +69,18 @@ export function readTensor(x: unknown, name: string): Tensor {
     throw invalidArgument(name, 'a Tensor or an object { data: Float32Array, shape: number[] }', x);
   }
   const shape = readShape((x as { shape: unknown }).shape, `${name}.shape`);
-  const data = toFloat32((x as { data: unknown }).data, name);
+  const raw = (x as { data: unknown }).data;
+  checkDataKind(raw, name);
   const size = sizeOf(shape);
   if (!Number.isSafeInteger(size)) {
     throw new RangeError(`${name}.shape: the element count of [${shape.join(', ')}] overflows`);
   }
-  if (data.length !== size) {
-    throw new RangeError(
-      `${name}.data: expected ${size} elements for shape [${shape.join(', ')}], received ${describeValue(data)}`,
-    );
+  // Checked before converting, so a wrong length never costs a copy of what the caller passed.
+  const length = (raw as ArrayLike<number>).length;
+  if (length !== size) {
+    const received = Array.isArray(raw) ? `an array of length ${length}` : describeValue(raw);
+    throw new RangeError(`${name}.data: expected ${size} elements for shape [${shape.join(', ')}], received ${received}`);
   }
+  const data = toFloat32(raw, name);
   return x instanceof Tensor && x.data === data ? x : new Tensor(data, shape);
 }

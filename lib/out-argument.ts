@@ -7,6 +7,7 @@
 import { Tensor, sizeOf, type TensorLike } from './tensor';
 import { ValueError, describeValue, invalidArgument } from './errors';
 import { readShape } from './input';
+import { detachedError, isDetached } from './detached';
 import { uninitializedFloat32 } from './output-buffer';
 import type { Activation } from './activations';
 
@@ -26,7 +27,10 @@ const EXPECTED = 'a Float32Array, or a Tensor / { data: Float32Array, shape } of
 /** Reads `out` (undefined or null: none). The data must already be a Float32Array: it is written, not copied. */
 export function readOut(value: unknown, name = 'out'): OutTarget | null {
   if (value === undefined || value === null) return null;
-  if (value instanceof Float32Array) return { data: value, shape: null, tensor: null };
+  if (value instanceof Float32Array) {
+    if (value.length === 0 && isDetached(value)) throw detachedError(name, value);
+    return { data: value, shape: null, tensor: null };
+  }
   if (value === null || typeof value !== 'object' || !('data' in value) || !('shape' in value)) {
     throw invalidArgument(name, EXPECTED, value);
   }
@@ -34,6 +38,7 @@ export function readOut(value: unknown, name = 'out'): OutTarget | null {
   if (!(data instanceof Float32Array)) {
     throw invalidArgument(`${name}.data`, 'a Float32Array (the result is written into it, so it cannot be converted)', data);
   }
+  if (data.length === 0 && isDetached(data)) throw detachedError(`${name}.data`, data);
   const shape = readShape((value as { shape: unknown }).shape, `${name}.shape`);
   const size = sizeOf(shape);
   if (data.length !== size) {

@@ -62,6 +62,8 @@ export interface NativeInfo {
 
 export interface NativeBinding {
   packWeights(kernel: Float32Array, bias: Float32Array | null, dims: NativeWeightDims): NativePackedWeights;
+  /** Frees the handle's packed data now (calls already queued keep theirs); using it again throws. */
+  releasePackedWeights(packed: NativePackedWeights): void;
   /** `params` from `encodeConvParams`. */
   conv2d(packed: NativePackedWeights, input: Float32Array, output: Float32Array, params: Float64Array): void;
   /** Queues the call on the process-wide compute queue; `jobId` is for `cancelJob`. */

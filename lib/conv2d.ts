@@ -193,7 +193,7 @@ export class Conv2D {
     });
     this.kernelValue = values[0];
     if (this.useBias) this.biasValue = values[1];
-    this.packedWeights = null;
+    this.dropPacked();
   }
 
   /** Number of scalars in the weights. */
@@ -232,7 +232,7 @@ export class Conv2D {
     this.kernelValue = kernel;
     this.biasValue = bias;
     this.builtChannels = channels;
-    this.packedWeights = null;
+    this.dropPacked();
   }
 
   /** Penalties: the activity penalty of the last call, then kernel and bias penalties (trainable only). */
@@ -259,7 +259,7 @@ export class Conv2D {
     };
     this.kernelValue = project(this.kernelValue, this.args.kernelConstraint, 'kernel');
     if (this.biasValue) this.biasValue = project(this.biasValue, this.args.biasConstraint, 'bias');
-    this.packedWeights = null;
+    this.dropPacked();
   }
 
   /** Runs the layer on the calling thread: `activation(conv2d(x, kernel) + bias)`. */
@@ -346,9 +346,20 @@ export class Conv2D {
     return out;
   }
 
+  /**
+   * Frees the packed copy now rather than when its handle is finalized (Node-API finalizers wait
+   * for the event loop, so a loop of setWeights + apply that never yields would pile them up).
+   * Calls already queued hold their own share of it.
+   */
+  private dropPacked(): void {
+    if (this.packedWeights) native().releasePackedWeights(this.packedWeights);
+    this.packedWeights = null;
+  }
+
   private packed(): NativePackedWeights {
     const isa = native().getIsa();
     if (!this.packedWeights || this.packedIsa !== isa) {
+      this.dropPacked();
       this.packedIsa = isa;
       const k = this.kernel;
       this.packedWeights = native().packWeights(k.data, this.biasValue ? this.biasValue.data : null, {

@@ -84,7 +84,15 @@ function prepare(xIn: TensorLike, kernelIn: TensorLike, biasIn: TensorLike | nul
 /** `activation(conv(x, kernel) + bias)`, synchronously. Kernel shape `(kh, kw, in_channels / groups, filters)`. */
 export function conv2d(x: TensorLike, kernel: TensorLike, bias: TensorLike | null = null, options: Conv2DOptions = {}): Tensor {
   const p = prepare(x, kernel, bias, options);
-  if (p.packed) native().conv2d(p.packed, p.x.data, p.output.data, encodeConvParams(p.params));
+  if (p.packed) {
+    // Released at once: its finalizer would only run once the event loop turns, and a loop of
+    // calls that never yields would keep every call's packed weights until then.
+    try {
+      native().conv2d(p.packed, p.x.data, p.output.data, encodeConvParams(p.params));
+    } finally {
+      native().releasePackedWeights(p.packed);
+    }
+  }
   return p.finish(p.output);
 }
 
@@ -92,15 +100,21 @@ export function conv2d(x: TensorLike, kernel: TensorLike, bias: TensorLike | nul
 export async function conv2dAsync(
   x: TensorLike, kernel: TensorLike, bias: TensorLike | null = null, options: Conv2DOptions = {},
 ): Promise<Tensor> {
-  const p = prepare(x, kernel, bias, options);
   const signal = readSignal(options.signal, 'options.signal');
-  if (p.packed) {
+  const p = prepare(x, kernel, bias, options);
+  if (!p.packed) {
+    throwIfAborted(signal);
+    return p.finish(p.output);
+  }
+  try {
     await runQueued(p.packed, p.x.data, p.output.data, encodeConvParams(p.params), signal, {
       input: p.x.data === (x as { data?: unknown }).data,
       output: p.output.data === p.out?.data,
       outName: 'options.out',
     });
+  } finally {
+    // A job holds its own share of the packed weights, so releasing the handle never waits on it.
+    native().releasePackedWeights(p.packed);
   }
-  else throwIfAborted(signal);
   return p.finish(p.output);
 }

@@ -88,6 +88,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData>(data);
 
   exports.Set("packWeights", Napi::Function::New(env, pack_weights, "packWeights"));
+  exports.Set("releasePackedWeights", Napi::Function::New(env, release_packed_weights, "releasePackedWeights"));
   exports.Set("conv2d", Napi::Function::New(env, conv2d_sync, "conv2d"));
   exports.Set("conv2dAsync", Napi::Function::New(env, conv2d_async, "conv2dAsync"));
   exports.Set("cancelJob", Napi::Function::New(env, cancel_job, "cancelJob"));

@@ -20,6 +20,12 @@ constexpr napi_type_tag kPackedWeightsTag = {0x7c0f3a1e5b9d4c21ULL, 0x9e36b8a2d4
 // calls the constructor itself finds it empty.
 thread_local const std::shared_ptr<const PackedWeights>* t_pending = nullptr;
 
+std::int64_t packed_bytes(const PackedWeights& w) {
+  return static_cast<std::int64_t>(sizeof(float)) *
+             (w.data.size() + w.gconv_data.size() + w.dw_data.size()) +
+         static_cast<std::int64_t>(sizeof(std::int32_t) * w.gconv_lane_maps.size());
+}
+
 }  // namespace
 
 Napi::Function PackedWeightsObject::define_class(Napi::Env env) {
@@ -34,6 +40,19 @@ PackedWeightsObject::PackedWeightsObject(const Napi::CallbackInfo& info)
   }
   weights_ = *t_pending;
   info.This().As<Napi::Object>().TypeTag(&kPackedWeightsTag);
+  external_bytes_ = packed_bytes(*weights_);
+  Napi::MemoryManagement::AdjustExternalMemory(info.Env(), external_bytes_);
+}
+
+PackedWeightsObject::~PackedWeightsObject() { release(); }
+
+void PackedWeightsObject::release() {
+  if (!weights_) return;
+  weights_.reset();
+  // Runs from the handle's finalizer too, where the environment may be
+  // shutting down: a failed adjustment only skews the GC's accounting.
+  napi_adjust_external_memory(Env(), -external_bytes_, nullptr);
+  external_bytes_ = 0;
 }
 
 Napi::Object PackedWeightsObject::create(Napi::Env env,
@@ -53,8 +72,20 @@ std::shared_ptr<const PackedWeights> PackedWeightsObject::unwrap(const Napi::Val
     if (self != nullptr && self->weights_) return self->weights_;
   }
   throw_type_error(value.Env(), std::string(fn) + ": " + what +
-                                    " must be a PackedWeights object from packWeights(), received " +
+                                    " must be a PackedWeights object from packWeights() that was not released, received " +
                                     describe_value(value));
+}
+
+Napi::Value release_packed_weights(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Napi::Value value = info[0];
+  if (!(value.IsObject() && value.As<Napi::Object>().CheckTypeTag(&kPackedWeightsTag))) {
+    throw_type_error(env, "releasePackedWeights: handle must be a PackedWeights object from packWeights(), received " +
+                              describe_value(value));
+  }
+  PackedWeightsObject* self = PackedWeightsObject::Unwrap(value.As<Napi::Object>());
+  if (self != nullptr) self->release();
+  return env.Undefined();
 }
 
 Napi::Value pack_weights(const Napi::CallbackInfo& info) {

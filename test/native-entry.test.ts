@@ -123,6 +123,26 @@ describe('conv2d (native entry) refuses what the JS layer would have refused', (
     expect(Array.from(out)).toEqual(new Array(24).fill(0)); // relu(-1), not -1
   });
 
+  test('a released handle is refused; a call queued before the release still computes', async () => {
+    const w = packed();
+    const out = new Float32Array(24);
+    const pending = native().conv2dAsync(w, new Float32Array(12).fill(1), out, params());
+    native().releasePackedWeights(w);
+    native().releasePackedWeights(w); // twice is harmless
+    await pending;
+    expect(Array.from(out)).toEqual(new Array(24).fill(1));
+    expectError(
+      () => native().conv2d(w, new Float32Array(12), new Float32Array(24), params()),
+      'TypeError',
+      'conv2d: packed must be a PackedWeights object from packWeights() that was not released, received an object',
+    );
+    expectError(
+      () => native().releasePackedWeights({} as never),
+      'TypeError',
+      'releasePackedWeights: handle must be a PackedWeights object from packWeights(), received an object',
+    );
+  });
+
   test('input and output sharing memory', () => {
     const buffer = new Float32Array(40);
     expectError(

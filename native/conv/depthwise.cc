@@ -112,12 +112,15 @@ void run_nhwc_depthwise(const ConvPlan& plan, const PackedWeights& w, const floa
           [](std::int64_t o, const AxisInterval& r) { return o < r.o1; });
       const float* image = input + n * image_stride;
       const std::int64_t iy0 = oy * p.stride_h - plan.pad_top;
-      run.rows = ry.k1 - ry.k0;
+      const std::int64_t valid_rows = ry.k1 - ry.k0;
       for (const AxisInterval& rx : cols) {
         run.pixels = rx.o1 - rx.o0;
         run.row_taps = rx.k1 - rx.k0;
+        // Without a valid tap in its rows the run has none at all, and lists
+        // no rows: their input pointers would have no pixel to point at.
+        run.rows = run.row_taps > 0 ? valid_rows : 0;
         run.output = (planar_output ? row_output : output + u * out_row_stride) + rx.o0 * c;
-        if (run.rows > 0 && run.row_taps > 0) {
+        if (run.rows > 0) {
           // The run's first pixel under its first valid tap: inside the image.
           const std::int64_t ix = rx.o0 * p.stride_w - plan.pad_left + rx.k0 * p.dilation_w;
           for (std::int64_t r = 0; r < run.rows; ++r) {

@@ -153,7 +153,7 @@ using GconvF32NhwcTileFn = void (*)(const GconvTile& tile, const Epilogue& epilo
 struct DwconvRun {
   std::int64_t pixels;    // >= 1 output pixels
   std::int64_t channels;  // C >= 1
-  std::int64_t rows;      // >= 0 valid kernel rows
+  std::int64_t rows;      // >= 0 valid kernel rows (0 when row_taps is 0)
   std::int64_t row_taps;  // >= 0 valid taps per kernel row; 0 taps leaves activation(bias)
   // [rows] channel 0 of pixel 0's input under the row's first valid tap.
   const float* const* input;

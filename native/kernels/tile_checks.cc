@@ -36,8 +36,10 @@ void check_dwconv_run(const DwconvRun& run, std::int64_t lanes) {
   SC2D_CHECK(run.pixels >= 1 && run.channels >= 1 && run.rows >= 0 && run.row_taps >= 0);
   SC2D_CHECK(run.padded_channels >= run.channels && run.padded_channels % lanes == 0);
   SC2D_CHECK(run.bias != nullptr && run.output != nullptr);
-  SC2D_CHECK(run.rows == 0 || run.row_taps == 0 ||
-             (run.input != nullptr && run.weight_offsets != nullptr && run.weights != nullptr));
+  // Kernels form each row's input pointer before its tap loop, so a run
+  // whose rows have no valid tap must list no rows.
+  SC2D_CHECK(run.rows == 0 || (run.row_taps > 0 && run.input != nullptr &&
+                               run.weight_offsets != nullptr && run.weights != nullptr));
 }
 
 }  // namespace simd_conv2d

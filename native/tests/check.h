@@ -16,6 +16,12 @@ struct Registrar {
 // Records a failure for the running test; prints the first few in full.
 void report_failure(const char* file, int line, const char* expr, const std::string& detail);
 
+// How many of a randomized test's `full` cases to run: all, unless
+// SC2D_RANDOM_CASES_PERCENT (1-100) asks for fewer, for slow machines and
+// instrumented builds (those tests take about half of the suite's time).
+// The cases run are the first of the same sequence, at least one.
+int random_case_count(int full);
+
 }  // namespace sc2d_test
 
 #define SC2D_TEST_CONCAT2(a, b) a##b

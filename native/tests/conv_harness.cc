@@ -1,5 +1,6 @@
 #include "tests/conv_harness.h"
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "conv/plan.h"
 #include "cpu/cpu_features.h"
 #include "cpu/dispatch.h"
+#include "kernels/epilogue_f64.h"
 #include "kernels/registry.h"
 #include "tests/check.h"
 #if SIMD_CONV2D_HAVE_AVX2 || SIMD_CONV2D_HAVE_AVX512
@@ -121,6 +123,80 @@ bool within_reference_tolerance(const RefShape& s, const ConvData& d, const std:
   return bad == 0;
 }
 
+namespace {
+
+// ulp of a float of magnitude |v| (2^-149 for zero and subnormals).
+double float_ulp(double v) {
+  const float f = static_cast<float>(std::fabs(v));
+  if (!(f >= FLT_MIN)) return std::ldexp(1.0, -149);
+  int e = 0;
+  std::frexp(f, &e);  // f = m * 2^e, m in [0.5, 1)
+  return std::ldexp(1.0, e - 24);
+}
+
+}  // namespace
+
+DriverRun check_against_reference(const KernelTable& table, const RefShape& s, const ConvData& d,
+                                  const std::string& act, double alpha, PackPath path) {
+  constexpr double kU = 1.0 / 16777216.0;  // 2^-24
+  const std::string what = std::string("[") + table.isa + "] " + describe_shape(s) +
+                           (d.bias.empty() ? " nobias " : " bias ") + act;
+  const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
+  DriverRun lin = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, &table, path);
+  CHECK_MSG(lin.ok, what << ": " << lin.error);
+  if (!lin.ok) return lin;
+  CHECK_MSG(lin.guards_intact, what << ": wrote outside the output");
+  CHECK_MSG(lin.output.size() == ref.value.size(), what << ": output size");
+  if (lin.output.size() != ref.value.size()) return lin;
+
+  const double k = static_cast<double>(s.kh * s.kw * (s.channels / s.groups)) +
+                   (d.bias.empty() ? 0.0 : 1.0);
+  int bad = 0;
+  for (size_t i = 0; i < ref.value.size(); ++i) {
+    const double tol = 4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
+    const double err = std::fabs(static_cast<double>(lin.output[i]) - ref.value[i]);
+    if (!(err <= tol) && bad++ < 3) {
+      CHECK_MSG(err <= tol, what << " linear: output " << i << " got " << lin.output[i]
+                                 << " ref " << ref.value[i] << " err " << err << " tol " << tol);
+    }
+  }
+  if (act == "linear") return lin;
+
+  const DriverRun fused = run_driver(s, d.input, d.kernel, d.bias, act, alpha, &table, path);
+  CHECK_MSG(fused.ok, what << ": " << fused.error);
+  if (!fused.ok) return lin;
+  CHECK_MSG(fused.guards_intact, what << ": wrote outside the output");
+  Epilogue ep;
+  CHECK(parse_activation(act, &ep.activation));
+  ep.alpha = alpha < 0 ? default_activation_alpha(ep.activation) : alpha;
+  const int ulps = epilogue_ulp_bound(table, ep.activation);
+  for (size_t i = 0; i < ref.value.size(); ++i) {
+    const float expect = activate_f64(lin.output[i], ep);
+    const float got = fused.output[i];
+    const bool same =
+        ulps == 0 ? std::memcmp(&expect, &got, sizeof(float)) == 0
+                  : (std::isnan(expect) || std::isnan(got)
+                         ? std::isnan(expect) && std::isnan(got)
+                         : float_ulp_distance(expect, got) <= ulps);
+    if (!same && bad++ < 3) {
+      CHECK_MSG(false, what << ": fused epilogue " << got << " differs from epilogue(linear) "
+                            << expect << " at " << i << " (allowed " << ulps << " ulp)");
+    }
+    const double conv_tol =
+        4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
+    const double fref = static_cast<double>(ref_activation(act, ref.value[i], ep.alpha));
+    const double tol = ref_activation_slope(act, ref.value[i], conv_tol, ep.alpha) * conv_tol +
+                       4.0 * kU * std::fabs(fref) + ulps * float_ulp(fref) + FLT_MIN;
+    const double err = std::fabs(static_cast<double>(fused.output[i]) - fref);
+    if (!(err <= tol) && bad++ < 3) {
+      CHECK_MSG(err <= tol, what << ": output " << i << " got " << fused.output[i] << " ref "
+                                 << fref << " (pre " << ref.value[i] << ") err " << err
+                                 << " tol " << tol);
+    }
+  }
+  return lin;
+}
+
 ConvData random_conv_data(const RefShape& s, bool with_bias, std::mt19937_64& rng) {
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   ConvData d;
@@ -146,11 +222,7 @@ std::string describe_shape(const RefShape& s) {
   return o.str();
 }
 
-DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
-                     const std::vector<float>& kernel, const std::vector<float>& bias,
-                     const std::string& activation, double alpha, const KernelTable* table,
-                     PackPath path) {
-  DriverRun run;
+ConvParams conv_params(const RefShape& s) {
   ConvParams p;
   p.batch = s.batch;
   p.height = s.height;
@@ -166,6 +238,15 @@ DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
   p.padding = s.same ? Padding::kSame : Padding::kValid;
   p.groups = s.groups;
   p.filters = s.filters;
+  return p;
+}
+
+DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
+                     const std::vector<float>& kernel, const std::vector<float>& bias,
+                     const std::string& activation, double alpha, const KernelTable* table,
+                     PackPath path) {
+  DriverRun run;
+  ConvParams p = conv_params(s);
   if (!parse_activation(activation, &p.activation)) {
     run.error = "unknown activation " + activation;
     return run;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "conv/pack.h"
+#include "conv/params.h"
 #include "kernels/activation.h"
 #include "kernels/kernel_table.h"
 #include "tests/reference_conv.h"
@@ -24,6 +25,9 @@ ConvData random_conv_data(const RefShape& shape, bool with_bias, std::mt19937_64
 
 // "N2 H5 W7 C4 NHWC k3x3 s1,1 d1,1 same G2 F6", for failure messages.
 std::string describe_shape(const RefShape& shape);
+
+// The driver's description of `shape`, linear activation.
+simd_conv2d::ConvParams conv_params(const RefShape& shape);
 
 struct DriverRun {
   bool ok = false;
@@ -57,6 +61,34 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b, size_t*
 // three failures under `what`; returns whether all passed.
 bool within_reference_tolerance(const RefShape& shape, const ConvData& data,
                                 const std::vector<float>& y, const std::string& what);
+
+// The driver against the float64 reference, on `table` with weights packed
+// for `path`. Tolerance per output (direct summation, any fixed order;
+// conv-design §6):
+//
+//   |y - ref| <= 4 * sqrt(K) * u * S + 4 * u * |ref|
+//
+// with u = 2^-24 (float32 unit roundoff), K = kh*kw*Cin_per_group (+1 with a
+// bias) the reduction length and S = sum |w*x| + |b| for that output. The
+// sqrt(K) term is the statistical size of the accumulated rounding, with a
+// factor ~20 above what direct summation shows in practice; the |ref| term
+// covers the final rounding. After an activation f the bound becomes
+// slope(f) * (conv bound) + 4u|f(ref)| (+ the smallest normal float, for
+// results that underflow).
+//
+// Independently of the tolerance, the fused output (act != "linear") must be
+// what applying the epilogue to the linear output gives, since both
+// accumulate in the same order: bit-identical for the exact epilogues, within
+// the table's stated ulp bound (epilogue_ulp_bound) for vectorised
+// approximations, whose error is also added to the tolerance. Both runs must
+// leave the guard zones around the output alone.
+//
+// Failures are reported through CHECK_MSG; the linear run is returned (ok
+// false when the driver refused the case) for further comparisons.
+DriverRun check_against_reference(const simd_conv2d::KernelTable& table, const RefShape& shape,
+                                  const ConvData& data, const std::string& activation,
+                                  double alpha,
+                                  simd_conv2d::PackPath path = simd_conv2d::PackPath::kAuto);
 
 // The compiled-in kernel tables this CPU can run, best first (scalar last),
 // plus avx512_emulated_table() just before "avx2" when it is built and the

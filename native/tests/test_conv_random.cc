@@ -1,27 +1,9 @@
 // Driver against the independent float64 reference.
 //
-// Tolerance per output (direct summation, any fixed order; conv-design §6):
-//
-//   |y - ref| <= 4 * sqrt(K) * u * S + 4 * u * |ref|
-//
-// with u = 2^-24 (float32 unit roundoff), K = kh*kw*Cin_per_group (+1 with a
-// bias) the reduction length and S = sum |w*x| + |b| for that output. The
-// sqrt(K) term is the statistical size of the accumulated rounding, with a
-// factor ~20 above what direct summation shows in practice; the |ref| term
-// covers the final rounding. After an activation f the bound becomes
-// slope(f) * (conv bound) + 4u|f(ref)| (+ the smallest normal float, for
-// results that underflow).
-//
-// Independently of the tolerance, the fused output must be what applying the
-// epilogue to the linear output gives, since both accumulate in the same
-// order: bit-identical for the exact epilogues, within the table's stated ulp
-// bound (epilogue_ulp_bound) for vectorised approximations, whose error is
-// also added to the tolerance.
-//
-// Every case runs on every kernel table this CPU supports (not only the
-// active one), and tables that share the FMA reduction order (avx2, avx512)
-// must agree bit for bit.
-#include <cfloat>
+// The tolerance and the fused-epilogue rule are check_against_reference's
+// (conv_harness.h, conv-design §6). Every case runs on every kernel table this
+// CPU supports (not only the active one), and tables that share the FMA
+// reduction order (avx2, avx512) must agree bit for bit.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -29,7 +11,6 @@
 
 #include "conv/conv2d.h"
 #include "kernels/activation.h"
-#include "kernels/epilogue_f64.h"
 #include "parallel/parallel_for.h"
 #include "tests/check.h"
 #include "tests/conv_harness.h"
@@ -37,80 +18,8 @@
 namespace sc2d_test {
 namespace {
 
-using simd_conv2d::Activation;
-using simd_conv2d::Epilogue;
-
-constexpr double kU = 1.0 / 16777216.0;  // 2^-24
-
 std::string describe(const RefShape& s, bool bias, const std::string& act) {
   return describe_shape(s) + (bias ? " bias " : " nobias ") + act;
-}
-
-// ulp of a float of magnitude |v| (2^-149 for zero and subnormals).
-double float_ulp(double v) {
-  const float f = static_cast<float>(std::fabs(v));
-  if (!(f >= FLT_MIN)) return std::ldexp(1.0, -149);
-  int e = 0;
-  std::frexp(f, &e);  // f = m * 2^e, m in [0.5, 1)
-  return std::ldexp(1.0, e - 24);
-}
-
-void check_case(const simd_conv2d::KernelTable& table, const RefShape& s, const ConvData& d,
-                const std::string& act, double alpha) {
-  const std::string what = std::string("[") + table.isa + "] " + describe(s, !d.bias.empty(), act);
-  const RefResult ref = reference_conv2d(s, d.input, d.kernel, d.bias);
-  const DriverRun lin = run_driver(s, d.input, d.kernel, d.bias, "linear", -1, &table);
-  CHECK_MSG(lin.ok, what << ": " << lin.error);
-  if (!lin.ok) return;
-  CHECK_MSG(lin.guards_intact, what << ": wrote outside the output");
-  CHECK_MSG(lin.output.size() == ref.value.size(), what << ": output size");
-  if (lin.output.size() != ref.value.size()) return;
-
-  const double k = static_cast<double>(s.kh * s.kw * (s.channels / s.groups)) +
-                   (d.bias.empty() ? 0.0 : 1.0);
-  int bad = 0;
-  for (size_t i = 0; i < ref.value.size(); ++i) {
-    const double tol = 4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
-    const double err = std::fabs(static_cast<double>(lin.output[i]) - ref.value[i]);
-    if (!(err <= tol) && bad++ < 3) {
-      CHECK_MSG(err <= tol, what << " linear: output " << i << " got " << lin.output[i]
-                                 << " ref " << ref.value[i] << " err " << err << " tol " << tol);
-    }
-  }
-  if (act == "linear") return;
-
-  const DriverRun fused = run_driver(s, d.input, d.kernel, d.bias, act, alpha, &table);
-  CHECK_MSG(fused.ok, what << ": " << fused.error);
-  if (!fused.ok) return;
-  CHECK_MSG(fused.guards_intact, what << ": wrote outside the output");
-  Epilogue ep;
-  CHECK(simd_conv2d::parse_activation(act, &ep.activation));
-  ep.alpha = alpha < 0 ? simd_conv2d::default_activation_alpha(ep.activation) : alpha;
-  const int ulps = epilogue_ulp_bound(table, ep.activation);
-  for (size_t i = 0; i < ref.value.size(); ++i) {
-    const float expect = simd_conv2d::activate_f64(lin.output[i], ep);
-    const float got = fused.output[i];
-    const bool same =
-        ulps == 0 ? std::memcmp(&expect, &got, sizeof(float)) == 0
-                  : (std::isnan(expect) || std::isnan(got)
-                         ? std::isnan(expect) && std::isnan(got)
-                         : float_ulp_distance(expect, got) <= ulps);
-    if (!same && bad++ < 3) {
-      CHECK_MSG(false, what << ": fused epilogue " << got << " differs from epilogue(linear) "
-                            << expect << " at " << i << " (allowed " << ulps << " ulp)");
-    }
-    const double conv_tol =
-        4.0 * std::sqrt(k) * kU * ref.abs_sum[i] + 4.0 * kU * std::fabs(ref.value[i]);
-    const double fref = static_cast<double>(ref_activation(act, ref.value[i], ep.alpha));
-    const double tol = ref_activation_slope(act, ref.value[i], conv_tol, ep.alpha) * conv_tol +
-                       4.0 * kU * std::fabs(fref) + ulps * float_ulp(fref) + FLT_MIN;
-    const double err = std::fabs(static_cast<double>(fused.output[i]) - fref);
-    if (!(err <= tol) && bad++ < 3) {
-      CHECK_MSG(err <= tol, what << ": output " << i << " got " << fused.output[i] << " ref "
-                                 << fref << " (pre " << ref.value[i] << ") err " << err
-                                 << " tol " << tol);
-    }
-  }
 }
 
 RefShape random_shape(std::mt19937_64& rng) {
@@ -176,14 +85,15 @@ RefShape random_wide_shape(std::mt19937_64& rng) {
 
 TEST_CASE(random_shapes_every_activation) {
   std::mt19937_64 rng(20240611);
-  for (int i = 0; i < 3400; ++i) {
+  const int cases = random_case_count(3400);
+  for (int i = 0; i < cases; ++i) {
     const RefShape s = random_shape(rng);
     const bool bias = (i % 3) != 0;
     const ConvData d = random_conv_data(s, bias, rng);
     const std::string act = kAllActivations[i % kAllActivationCount];
     // Exercise non-default slopes / alphas as well as the defaults.
     const double alpha = (i / kAllActivationCount) % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);
-    for (const simd_conv2d::KernelTable* table : runnable_tables()) check_case(*table, s, d, act, alpha);
+    for (const simd_conv2d::KernelTable* table : runnable_tables()) check_against_reference(*table, s, d, act, alpha);
   }
 }
 
@@ -193,7 +103,7 @@ TEST_CASE(wide_filter_shapes) {
     const RefShape s = random_wide_shape(rng);
     const ConvData d = random_conv_data(s, i % 4 != 0, rng);
     const std::string act = kAllActivations[i % kAllActivationCount];
-    for (const simd_conv2d::KernelTable* table : runnable_tables()) check_case(*table, s, d, act, -1);
+    for (const simd_conv2d::KernelTable* table : runnable_tables()) check_against_reference(*table, s, d, act, -1);
   }
 }
 
@@ -217,7 +127,7 @@ TEST_CASE(fixed_edge_shapes) {
     for (bool bias : {false, true}) {
       const ConvData d = random_conv_data(s, bias, rng);
       for (const simd_conv2d::KernelTable* table : runnable_tables())
-        check_case(*table, s, d, bias ? "relu" : "linear", -1);
+        check_against_reference(*table, s, d, bias ? "relu" : "linear", -1);
     }
   }
 }

@@ -215,8 +215,9 @@ TEST_CASE(depthwise_pack_layout) {
 // The randomized matrix, every activation in turn, on every table.
 TEST_CASE(depthwise_random_against_reference_and_other_paths) {
   std::mt19937_64 rng(20240611);
+  const int cases = random_case_count(500);
   for (const KernelTable* t : depthwise_tables()) {
-    for (int i = 0; i < 500; ++i) {
+    for (int i = 0; i < cases; ++i) {
       const RefShape s = random_depthwise_shape(rng);
       const ConvData d = random_conv_data(s, i % 3 != 0, rng);
       const double alpha = i % 2 == 0 ? -1.0 : 0.37 + 0.5 * (i % 5);

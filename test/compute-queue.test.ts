@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
 import { Conv2D, conv2dAsync, getStats, tensor, type Tensor } from '../lib';
 import { Rng } from './helpers/random';
+import { heavy } from './helpers/queue-blockers';
 
 function bigLayer(seed: number): { layer: Conv2D; x: Tensor } {
   const rng = new Rng(seed);
@@ -18,16 +19,6 @@ function bigLayer(seed: number): { layer: Conv2D; x: Tensor } {
   layer.setWeights([tensor(rng.normalArray(3 * 3 * 32 * 64), [3, 3, 32, 64]), tensor(rng.normalArray(64), [64])]);
   return { layer, x: tensor(rng.normalArray(40 * 40 * 32), [1, 40, 40, 32]) };
 }
-
-// Calls that keep the queue busy for tens of milliseconds (about 1.2 GFLOP each), so a call
-// queued behind them has certainly not started when the test aborts it, even on a loaded machine.
-const heavy = (() => {
-  const rng = new Rng(99);
-  const layer = new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', useBias: false });
-  layer.build([4, 64, 64, 64]);
-  const x = tensor(rng.normalArray(4 * 64 * 64 * 64), [4, 64, 64, 64]);
-  return (n: number) => Array.from({ length: n }, () => layer.applyAsync(x));
-})();
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));

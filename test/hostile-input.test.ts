@@ -15,6 +15,7 @@ import {
 import { Rng } from './helpers/random';
 import { referenceConv2d, type DataFormat } from './helpers/reference';
 import { expectSameBits } from './helpers/layer-cases';
+import { heavy } from './helpers/queue-blockers';
 
 // ── the entries under test ──────────────────────────────────────────────────────────────────
 
@@ -615,12 +616,8 @@ test('8. weights replaced mid-flight: every call computes with the weights curre
     return xs.map((x) => reference.apply(x));
   });
 
-  // Heavy calls first (about 1.2 GFLOP each), so the calls below wait in the queue while the
-  // weights change.
-  const heavyLayer = new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', useBias: false });
-  heavyLayer.build([4, 64, 64, 64]);
-  const heavyX = tensor(rng.normalArray(4 * 64 * 64 * 64), [4, 64, 64, 64]);
-  const blocker = Promise.all([heavyLayer.applyAsync(heavyX), heavyLayer.applyAsync(heavyX)]);
+  // Heavy calls first, so the calls below wait in the queue while the weights change.
+  const blocker = Promise.all(heavy(2));
 
   const kernelArrays = W.map((w) => Float32Array.from(w[0].data)); // what the caller passes, then scribbles on
   layer.setWeights([tensor(kernelArrays[0], kShape), W[0][1]]);

@@ -18,6 +18,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Conv2D, conv2d, conv2dAsync, tensor, type Tensor } from '../lib';
 import { Rng } from './helpers/random';
+import { heavy } from './helpers/queue-blockers';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as (options?: undefined) => void;
@@ -43,15 +44,6 @@ function onShared(values: Float32Array): Float32Array {
   a.set(values);
   return a;
 }
-
-// Calls that keep the queue busy for tens of milliseconds (about 1.2 GFLOP each).
-const heavy = (() => {
-  const rng = new Rng(99);
-  const layer = new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', useBias: false });
-  layer.build([4, 64, 64, 64]);
-  const x = tensor(rng.normalArray(4 * 64 * 64 * 64), [4, 64, 64, 64]);
-  return (n: number) => Array.from({ length: n }, () => layer.applyAsync(x));
-})();
 
 // Collects the moved buffer (a minor GC: it is young, and a full GC of jest's heap takes longer
 // than the calls queued ahead) and fills the heap with other data, so a job still reading that

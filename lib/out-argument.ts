@@ -93,6 +93,10 @@ export function finishOut(out: OutTarget | null, raw: Tensor, activation: Activa
   if (!out) return activation.fused ? raw : activation.apply(raw);
   if (raw.data === out.data) return out.tensor ?? new Tensor(out.data, raw.shape);
   const result = activation.apply(raw);
+  // After an async call, `out` may have been detached while the call ran (README, Memory ownership).
+  if (out.data.length === 0 && result.data.length > 0 && isDetached(out.data)) {
+    throw new TypeError(`${name}: its ArrayBuffer was detached (transferred) while the call was queued or running; the result was not written`);
+  }
   checkOutShape(out, result.shape, name);
   out.data.set(result.data);
   return out.tensor ?? new Tensor(out.data, result.shape);

@@ -140,6 +140,18 @@ describe('a caller\'s out on an ArrayBuffer: written when the job ends', () => {
     await Promise.all(blockers);
   });
 
+  test('the same for an activation applied after the kernel (softmax), with a Tensor out', async () => {
+    const layer = new Conv2D({ filters: 4, kernelSize: 1, activation: 'softmax' });
+    const x = tensor(new Rng(9).normalArray(2 * 8 * 8 * 3), [2, 8, 8, 3]);
+    const blockers = heavy(2);
+    const out = tensor(new Float32Array(2 * 8 * 8 * 4), [2, 8, 8, 4]);
+    const doomed = layer.applyAsync(x, { out }).then(() => null, (e: unknown) => e);
+    structuredClone(out.data.buffer, { transfer: [out.data.buffer as ArrayBuffer] });
+    expect(await doomed).toEqual(new TypeError(
+      'out: its ArrayBuffer was detached (transferred) while the call was queued or running; the result was not written'));
+    await Promise.all(blockers);
+  });
+
   test('an out left alone receives the result, and is what the call returns', async () => {
     const { layer, values } = layerAndData(6);
     const x = tensor(values, SHAPE);

@@ -277,4 +277,9 @@ DriverRun run_driver(const RefShape& s, const std::vector<float>& input,
   return run;
 }
 
+bool same_output_bits(const DriverRun& a, const DriverRun& b) {
+  return a.output.size() == b.output.size() &&
+         std::memcmp(a.output.data(), b.output.data(), a.output.size() * sizeof(float)) == 0;
+}
+
 }  // namespace sc2d_test

@@ -38,6 +38,9 @@ struct DriverRun {
   bool guards_intact = true;  // nothing was written just outside the output
 };
 
+// Whether two runs wrote the same output, bit for bit.
+bool same_output_bits(const DriverRun& a, const DriverRun& b);
+
 // The activation is given by its Keras name; alpha < 0 picks the Keras default.
 // The weights are packed for `table` (the process' active table when null),
 // in the layout `path` asks for.

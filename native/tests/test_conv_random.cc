@@ -267,9 +267,7 @@ TEST_CASE(bitwise_identical_across_thread_counts) {
         simd_conv2d::set_num_threads(threads);
         const DriverRun many = run_driver(s, d.input, d.kernel, d.bias, "gelu", -1, table);
         CHECK(many.ok);
-        CHECK_MSG(many.output.size() == one.output.size() &&
-                      std::memcmp(many.output.data(), one.output.data(),
-                                  one.output.size() * sizeof(float)) == 0,
+        CHECK_MSG(same_output_bits(many, one),
                   "[" << table->isa << "] " << describe(s, true, "gelu")
                       << " differs between 1 and " << threads << " threads");
       }
@@ -304,8 +302,7 @@ TEST_CASE(avx2_and_avx512_bitwise_equal) {
       const DriverRun a = run_driver(s, d.input, d.kernel, d.bias, act, -1, avx2);
       const DriverRun b = run_driver(s, d.input, d.kernel, d.bias, act, -1, other);
       CHECK(a.ok && b.ok);
-      CHECK_MSG(a.output.size() == b.output.size() &&
-                    std::memcmp(a.output.data(), b.output.data(), a.output.size() * sizeof(float)) == 0,
+      CHECK_MSG(same_output_bits(a, b),
                 describe(s, i % 2 == 0, act) << ": avx2 and " << other->isa << " differ");
     }
   }

@@ -8,7 +8,6 @@
 // stored, channel counts below 4 and not a multiple of 4 (uneven or empty
 // quarters), short runs, fused activations, channels_first, thread counts.
 // Linear outputs are also held to the float64 reference's tolerance.
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,11 +25,6 @@ namespace {
 
 std::string describe(const RefShape& s, bool bias, const std::string& act) {
   return describe_shape(s) + (bias ? " bias " : " nobias ") + act;
-}
-
-bool same_output(const DriverRun& a, const DriverRun& b) {
-  return a.output.size() == b.output.size() &&
-         std::memcmp(a.output.data(), b.output.data(), a.output.size() * sizeof(float)) == 0;
 }
 
 // {batch, height, width, channels, channels_first, kh, kw, sh, sw, dh, dw, same, groups, filters}
@@ -98,7 +92,7 @@ TEST_CASE(pointwise_runs_give_the_tile_bits) {
         const DriverRun ref = run_driver(s, d.input, d.kernel, d.bias, act, -1, &tiles);
         CHECK_MSG(run.ok && ref.ok, what << ": " << run.error << ref.error);
         CHECK_MSG(run.guards_intact, what << ": wrote outside the output");
-        CHECK_MSG(same_output(run, ref), what << ": pointwise and tile paths differ");
+        CHECK_MSG(same_output_bits(run, ref), what << ": pointwise and tile paths differ");
         if (act == "linear") CHECK(within_reference_tolerance(s, d, run.output, what));
         ++checked;
       }
@@ -120,7 +114,7 @@ TEST_CASE(pointwise_bitwise_identical_across_thread_counts) {
     for (int threads : {2, 3, 7}) {
       simd_conv2d::set_num_threads(threads);
       const DriverRun many = run_driver(s, d.input, d.kernel, d.bias, "relu", -1, table);
-      CHECK_MSG(many.ok && same_output(one, many),
+      CHECK_MSG(many.ok && same_output_bits(one, many),
                 "[" << table->isa << "] 1 and " << threads << " threads differ");
     }
   }

@@ -12,7 +12,8 @@
  *
  * Transfers use structuredClone / postMessage with a transfer list (Node 20 has no
  * ArrayBuffer.prototype.transfer); the moved buffer is dropped and garbage-collected so its memory is
- * really freed, and refilled with other data, while the job still waits behind ~1 GFLOP calls.
+ * really freed, and refilled with other data, while the job still waits behind ~10 GFLOP of calls
+ * (each test checks that it did: on an idle machine 3.6 GFLOP was once not enough).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -83,7 +84,7 @@ describe('applyAsync input on an ArrayBuffer: copied when called', () => {
   ])('transferring the input (%s) while the call is queued, then freeing it', async (_how, transfer) => {
     const { layer, values } = layerAndData(2);
     const expected = layer.apply(tensor(values, SHAPE)).data;
-    const blockers = heavy(3);
+    const blockers = heavy(8);
     const x = tensor(values.slice(), SHAPE);
     const pending = layer.applyAsync(x);
     transfer(x.data.buffer as ArrayBuffer);
@@ -98,7 +99,7 @@ describe('applyAsync input on an ArrayBuffer: copied when called', () => {
     const { layer, values } = layerAndData(3);
     const [kernel, bias] = layer.getWeights();
     const expected = conv2d(tensor(values, SHAPE), kernel, bias, { padding: 'same' }).data;
-    const blockers = heavy(3);
+    const blockers = heavy(8);
     const x = tensor(values.slice(), SHAPE);
     const pending = conv2dAsync(x, kernel, bias, { padding: 'same' });
     structuredClone(x.data.buffer, { transfer: [x.data.buffer as ArrayBuffer] });
@@ -114,7 +115,7 @@ describe('a caller\'s out on an ArrayBuffer: written when the job ends', () => {
     const { layer, values } = layerAndData(4);
     const x = tensor(values, SHAPE);
     const expected = layer.apply(x).data;
-    const blockers = heavy(3);
+    const blockers = heavy(8);
     const out = new Float32Array(expected.length);
     // The rejection is taken at once: it may come while the heap is being refilled below.
     const doomed = layer.applyAsync(x, { out }).then(() => null, (e: unknown) => e);
